@@ -1,0 +1,184 @@
+/**
+ * The scenario schema: the single source of the Scenario type, of defaults, of validation
+ * and (through `z.toJSONSchema`) of the published JSON Schema in schema/scenario.schema.json.
+ *
+ * Input shape: what users write (durations with units). Output shape (`Scenario`): durations
+ * in milliseconds, defaults filled in. Everything after the loader trusts the output shape.
+ */
+import { z } from 'zod';
+import { balancerConfig } from '../balancers/configs.js';
+import { DURATION_UNITS, parseDuration } from './duration.js';
+
+const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?\\s*(ns|us|µs|ms|s|min|m|h)\\s*$';
+
+/** A duration: a number of milliseconds, or a string with a unit such as `250us` or `30s`. */
+export const duration = z
+  .union([
+    z.number().nonnegative(),
+    z.string().regex(new RegExp(DURATION_PATTERN), `a duration such as "250us", "10ms" or "30s" (units: ${DURATION_UNITS})`),
+  ])
+  .transform((v) => (typeof v === 'number' ? v : parseDuration(v)!))
+  .describe('milliseconds as a number, or a string with a unit (ns, us, ms, s, m, h)');
+
+const positiveDuration = duration.refine((ms) => ms > 0, 'a duration greater than zero');
+
+/** Distributions of times (service times, network latency). All parameters in milliseconds. */
+export const distribution = z.discriminatedUnion('dist', [
+  z.strictObject({ dist: z.literal('constant'), value: duration }),
+  z.strictObject({ dist: z.literal('exponential'), mean: positiveDuration }),
+  z
+    .strictObject({ dist: z.literal('lognormal'), median: positiveDuration, p99: positiveDuration })
+    .refine((d) => d.p99 > d.median, { message: 'p99 greater than median', path: ['p99'] }),
+  z.strictObject({
+    dist: z.literal('gamma'),
+    mean: positiveDuration,
+    scv: z.number().positive().describe('squared coefficient of variation, Var/mean²'),
+  }),
+  z.strictObject({
+    dist: z.literal('hyperexponential'),
+    mean: positiveDuration,
+    scv: z.number().min(1).describe('squared coefficient of variation ≥ 1 (balanced-means H2)'),
+  }),
+  z.strictObject({
+    dist: z.literal('pareto'),
+    mean: positiveDuration,
+    shape: z.number().gt(1).describe('tail index α > 1 (the mean is infinite otherwise)'),
+  }),
+  z
+    .strictObject({ dist: z.literal('uniform'), min: duration, max: duration })
+    .refine((d) => d.max >= d.min, { message: 'max at least min', path: ['max'] }),
+  z
+    .strictObject({
+      dist: z.literal('empirical'),
+      file: z.string().min(1).optional().describe('CSV file of samples, relative to the scenario file'),
+      column: z.union([z.string(), z.int().nonnegative()]).optional().describe('column name or index; default the first'),
+      unit: z.enum(['us', 'ms', 's']).default('ms').describe('unit of the values in the file'),
+      values: z.array(z.number().nonnegative()).min(1).optional().describe('samples in milliseconds, instead of a file'),
+    })
+    .refine((d) => (d.file === undefined) !== (d.values === undefined), {
+      message: 'exactly one of `file` or `values`',
+    }),
+]);
+
+const keys = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('uniform'), count: z.int().positive() }),
+  z.strictObject({
+    kind: z.literal('zipf'),
+    count: z.int().positive(),
+    s: z.number().nonnegative().default(1).describe('Zipf exponent: P(key k) ∝ 1/k^s'),
+  }),
+]);
+
+const rate = z.number().positive().describe('requests per second');
+
+const arrivalsCommon = { keys: keys.optional().describe('request keys, for hashing balancers') };
+
+export const arrivals = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('poisson'), rate, ...arrivalsCommon }),
+  z.strictObject({ kind: z.literal('constant'), rate, ...arrivalsCommon }),
+  z
+    .strictObject({
+      kind: z.literal('onoff'),
+      rate: rate.describe('requests per second while on'),
+      offRate: z.number().nonnegative().default(0).describe('requests per second while off'),
+      on: positiveDuration.describe('mean length of an on period'),
+      off: positiveDuration.describe('mean length of an off period'),
+      periods: z.enum(['exponential', 'fixed']).default('exponential'),
+      ...arrivalsCommon,
+    })
+    .describe('bursty: Markov-modulated Poisson process with two states'),
+  z
+    .strictObject({
+      kind: z.literal('diurnal'),
+      rate: rate.describe('mean requests per second over a period'),
+      amplitude: z.number().min(0).max(1).default(0.5).describe('rate(t) = rate·(1 + amplitude·sin(2π(t+phase)/period))'),
+      period: positiveDuration.default(86_400_000),
+      phase: duration.default(0),
+      ...arrivalsCommon,
+    })
+    .describe('non-homogeneous Poisson process with a sinusoidal rate'),
+  z
+    .strictObject({
+      kind: z.literal('trace'),
+      file: z.string().min(1).optional().describe('CSV file of arrival timestamps, relative to the scenario file'),
+      column: z.union([z.string(), z.int().nonnegative()]).optional().describe('column name or index; default the first'),
+      unit: z.enum(['us', 'ms', 's']).default('s').describe('unit of the timestamps in the file'),
+      times: z.array(z.number().nonnegative()).min(1).optional().describe('timestamps in milliseconds, instead of a file'),
+      ...arrivalsCommon,
+    })
+    .refine((d) => (d.file === undefined) !== (d.times === undefined), {
+      message: 'exactly one of `file` or `times`',
+    })
+    .describe('replays recorded arrival timestamps (sorted ascending), shifted so the first is at 0'),
+]);
+
+const override = z
+  .strictObject({
+    instance: z.int().nonnegative().optional(),
+    instances: z.array(z.int().nonnegative()).min(1).optional(),
+    speed: z.number().positive().optional().describe('scales the service rate: 0.5 serves at half speed'),
+    weight: z.number().positive().optional().describe('load-balancing weight'),
+    zone: z.string().min(1).optional(),
+  })
+  .refine((o) => (o.instance === undefined) !== (o.instances === undefined), {
+    message: 'exactly one of `instance` or `instances`',
+  });
+
+export const service = z.strictObject({
+  instances: z.int().positive(),
+  concurrency: z.int().positive().default(1).describe('requests served at once per instance'),
+  queueLimit: z.int().nonnegative().optional().describe('waiting requests beyond this are rejected; default unlimited'),
+  serviceTime: distribution,
+  zone: z.string().min(1).default('default').describe('zone of every instance without an override'),
+  overrides: z.array(override).default([]),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    seed: z.int().nonnegative().default(1),
+    duration: positiveDuration.optional().describe('simulated time during which requests arrive'),
+    requests: z.int().positive().optional().describe('stop after this many arrivals'),
+    warmup: duration.default(0).describe('requests arriving earlier are excluded from statistics'),
+    drain: duration
+      .optional()
+      .describe('after arrivals stop, wait at most this long for in-flight requests; default: until all finish'),
+    replications: z.int().positive().default(1),
+    clients: z.strictObject({ count: z.int().positive().default(1) }).default({ count: 1 }),
+    arrivals,
+    service,
+    network: z
+      .strictObject({ latency: distribution.describe('one way, client to instance and back') })
+      .optional(),
+    timeout: positiveDuration.optional().describe('per request at the client'),
+    balancer: balancerConfig,
+    compare: z.array(balancerConfig).min(1).optional().describe('strategies for `meshsim compare`'),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.duration === undefined) === (s.requests === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'exactly one of `duration` or `requests`', path: [] });
+    }
+    if (s.duration !== undefined && s.warmup >= s.duration) {
+      ctx.addIssue({ code: 'custom', message: 'a warm-up shorter than `duration`', path: ['warmup'] });
+    }
+    s.service.overrides.forEach((o, i) => {
+      for (const [j, id] of (o.instances ?? [o.instance!]).entries()) {
+        if (id >= s.service.instances) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `an instance index below ${s.service.instances} (service.instances)`,
+            path: ['service', 'overrides', i, o.instances ? 'instances' : 'instance', ...(o.instances ? [j] : [])],
+            input: id,
+          });
+        }
+      }
+    });
+  });
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type DistributionSpec = z.output<typeof distribution>;
+export type ArrivalSpec = z.output<typeof arrivals>;
+export type KeySpec = NonNullable<ArrivalSpec['keys']>;
+export type ServiceSpec = z.output<typeof service>;
