@@ -1,0 +1,76 @@
+/**
+ * The `meshsim` command line. The only module with process, terminal and wall-clock access.
+ * Exit status: 0 success, 2 invalid input (message, no stack trace), 1 internal error.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { MESHSIM_VERSION } from '../version.js';
+import { reportAndExit } from './errors.js';
+import { runCommand } from './run-command.js';
+import { schemaCommand } from './schema-command.js';
+import { validateCommand } from './validate-command.js';
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a positive integer, found "${value}"`);
+    return n;
+  };
+}
+
+function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects a whole number ≥ 0, found "${value}"`);
+    return n;
+  };
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function buildProgram(): Command {
+  const program = new Command('meshsim')
+    .description('Deterministic simulation of service-mesh load balancing and failure recovery')
+    .version(MESHSIM_VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('run')
+    .description('simulate a scenario and write summary.json and summary.csv')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('-o, --out <dir>', 'output folder (default: out/<scenario name>)')
+    .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
+    .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
+    .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
+    .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
+    .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+    .action(runCommand);
+
+  program
+    .command('validate')
+    .description("check the engine against queueing theory (M/M/1, M/M/c, M/G/1, supermarket model)")
+    .option('--quick', 'smaller samples and wider tolerances (seconds instead of minutes)')
+    .action(validateCommand);
+
+  program.command('schema').description('print the JSON Schema of scenario files').action(schemaCommand);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv as string[], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not errors; anything else commander rejects is bad usage.
+      if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+        process.exitCode = 0;
+        return;
+      }
+      process.exitCode = 2;
+      return;
+    }
+    reportAndExit(error);
+  }
+}
+
+await main(process.argv.slice(2));

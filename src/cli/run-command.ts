@@ -1,0 +1,47 @@
+import { join } from 'node:path';
+import { loadScenarioFile } from '../scenario/load.js';
+import { runScenario } from '../sim/run-scenario.js';
+import { formatSummaryJson } from '../output/summary-json.js';
+import { formatTable } from '../output/table.js';
+import { writeRunOutputs } from '../output/write-files.js';
+import { createProgress } from './progress.js';
+
+export interface RunFlags {
+  out?: string;
+  set: string[];
+  seed?: number;
+  replications?: number;
+  format: 'table' | 'json';
+  quiet?: boolean;
+}
+
+/** A folder name from a scenario name: letters, digits, dot, dash and underscore. */
+export function outputFolderName(scenarioName: string): string {
+  return scenarioName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
+}
+
+export function runCommand(file: string, flags: RunFlags): void {
+  // Flags become overrides, so they are validated exactly like the file's own keys.
+  const set = [...flags.set];
+  if (flags.seed !== undefined) set.push(`seed=${flags.seed}`);
+  if (flags.replications !== undefined) set.push(`replications=${flags.replications}`);
+  const { scenario, warnings } = loadScenarioFile(file, { set });
+  if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
+
+  const progress = createProgress(scenario.name, !flags.quiet);
+  let result;
+  try {
+    result = runScenario(scenario, { onReplication: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.stop();
+  }
+  const dir = flags.out ?? join('out', outputFolderName(scenario.name));
+  const written = writeRunOutputs(dir, result);
+
+  if (flags.format === 'json') {
+    process.stdout.write(formatSummaryJson(result));
+  } else {
+    process.stdout.write(formatTable(result, { color: process.stdout.isTTY === true }));
+    if (!flags.quiet) process.stderr.write(`meshsim: wrote ${written.join(', ')}\n`);
+  }
+}
