@@ -1,0 +1,47 @@
+/**
+ * Writing result files so that a crash or a kill never leaves a half-written file and never
+ * destroys the previous result: the data goes to a temporary file in the same directory (same
+ * file system, so the rename is atomic on POSIX and replaces the target on Windows too), is
+ * flushed to disk, and only then renamed over the target.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunResult } from '../analysis/types.js';
+import { formatSummaryCsv } from './summary-csv.js';
+import { formatSummaryJson } from './summary-json.js';
+
+export const SUMMARY_JSON = 'summary.json';
+export const SUMMARY_CSV = 'summary.csv';
+
+/** Writes `data` (UTF-8) to `path` atomically via `path.tmp-<pid>`. */
+export function writeFileAtomic(path: string, data: string): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  try {
+    const fd = openSync(temporary, 'w');
+    try {
+      const bytes = Buffer.from(data, 'utf8');
+      // writeSync may write fewer bytes than asked; loop until all are out.
+      for (let written = 0; written < bytes.length; ) {
+        written += writeSync(fd, bytes, written, bytes.length - written);
+      }
+      // Without fsync a power loss after the rename could leave the new name on empty data.
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Creates `dir` if needed and writes summary.json and summary.csv; returns their paths. */
+export function writeRunOutputs(dir: string, run: RunResult): string[] {
+  mkdirSync(dir, { recursive: true });
+  const jsonPath = join(dir, SUMMARY_JSON);
+  const csvPath = join(dir, SUMMARY_CSV);
+  writeFileAtomic(jsonPath, formatSummaryJson(run));
+  writeFileAtomic(csvPath, formatSummaryCsv(run));
+  return [jsonPath, csvPath];
+}
