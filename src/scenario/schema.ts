@@ -7,9 +7,18 @@
  */
 import { z } from 'zod';
 import { balancerConfig } from '../balancers/configs.js';
-import { DURATION_UNITS, parseDuration } from './duration.js';
+import { DURATION_UNITS, formatDuration, parseDuration } from './duration.js';
+import { expectedText } from './expected-text.js';
 
 const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?\\s*(ns|us|µs|ms|s|min|m|h)\\s*$';
+
+// Guards for cross-field rules, which zod also runs on values that failed their own checks.
+function isNonNegative(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x) && x >= 0;
+}
+function isPositive(x: unknown): x is number {
+  return isNonNegative(x) && x > 0;
+}
 
 /** A duration: a number of milliseconds, or a string with a unit such as `250us` or `30s`. */
 export const duration = z
@@ -18,9 +27,14 @@ export const duration = z
     z.string().regex(new RegExp(DURATION_PATTERN), `a duration such as "250us", "10ms" or "30s" (units: ${DURATION_UNITS})`),
   ])
   .transform((v) => (typeof v === 'number' ? v : parseDuration(v)!))
-  .describe('milliseconds as a number, or a string with a unit (ns, us, ms, s, m, h)');
+  .describe('milliseconds as a number, or a string with a unit (ns, us, ms, s, m, h)')
+  .register(expectedText, {
+    expected: `a duration such as "250us", "10ms" or "30s" (units ${DURATION_UNITS}; a number means ms)`,
+  });
 
-const positiveDuration = duration.refine((ms) => ms > 0, 'a duration greater than zero');
+const positiveDuration = duration.refine((ms) => ms > 0, 'a duration greater than zero').register(expectedText, {
+  expected: `a positive duration such as "250us", "10ms" or "30s" (units ${DURATION_UNITS}; a number means ms)`,
+});
 
 /** Distributions of times (service times, network latency). All parameters in milliseconds. */
 export const distribution = z.discriminatedUnion('dist', [
@@ -28,7 +42,12 @@ export const distribution = z.discriminatedUnion('dist', [
   z.strictObject({ dist: z.literal('exponential'), mean: positiveDuration }),
   z
     .strictObject({ dist: z.literal('lognormal'), median: positiveDuration, p99: positiveDuration })
-    .refine((d) => d.p99 > d.median, { message: 'p99 greater than median', path: ['p99'] }),
+    .superRefine((d, ctx) => {
+      if (isNonNegative(d.median) && isNonNegative(d.p99) && d.p99 <= d.median) {
+        const message = `a duration greater than \`median\` (${formatDuration(d.median)})`;
+        ctx.addIssue({ code: 'custom', message, path: ['p99'], input: d.p99 });
+      }
+    }),
   z.strictObject({
     dist: z.literal('gamma'),
     mean: positiveDuration,
@@ -46,7 +65,12 @@ export const distribution = z.discriminatedUnion('dist', [
   }),
   z
     .strictObject({ dist: z.literal('uniform'), min: duration, max: duration })
-    .refine((d) => d.max >= d.min, { message: 'max at least min', path: ['max'] }),
+    .superRefine((d, ctx) => {
+      if (isNonNegative(d.min) && isNonNegative(d.max) && d.max < d.min) {
+        const message = `a duration of at least \`min\` (${formatDuration(d.min)})`;
+        ctx.addIssue({ code: 'custom', message, path: ['max'], input: d.max });
+      }
+    }),
   z
     .strictObject({
       dist: z.literal('empirical'),
@@ -55,10 +79,11 @@ export const distribution = z.discriminatedUnion('dist', [
       unit: z.enum(['us', 'ms', 's']).default('ms').describe('unit of the values in the file'),
       values: z.array(z.number().nonnegative()).min(1).optional().describe('samples in milliseconds, instead of a file'),
     })
-    .refine((d) => (d.file === undefined) !== (d.values === undefined), {
-      message: 'exactly one of `file` or `values`',
+    .refine((d) => d.file !== undefined || d.values !== undefined, {
+      message: '`file` (a CSV of samples) or `values`',
+      params: { found: 'neither' },
     }),
-]);
+]).register(expectedText, { expected: 'a distribution such as { dist: exponential, mean: 10ms }' });
 
 const keys = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('uniform'), count: z.int().positive() }),
@@ -69,7 +94,11 @@ const keys = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const rate = z.number().positive().describe('requests per second');
+const rate = z
+  .number()
+  .positive()
+  .describe('requests per second')
+  .register(expectedText, { expected: 'a positive number of requests per second' });
 
 const arrivalsCommon = { keys: keys.optional().describe('request keys, for hashing balancers') };
 
@@ -106,11 +135,25 @@ export const arrivals = z.discriminatedUnion('kind', [
       times: z.array(z.number().nonnegative()).min(1).optional().describe('timestamps in milliseconds, instead of a file'),
       ...arrivalsCommon,
     })
-    .refine((d) => (d.file === undefined) !== (d.times === undefined), {
-      message: 'exactly one of `file` or `times`',
+    // Both are present once the loader has read `file` into `times`; such a scenario must
+    // still validate, so it can be passed through `resolveScenario` again.
+    .refine((d) => d.file !== undefined || d.times !== undefined, {
+      message: '`file` (a CSV of timestamps) or `times`',
+      params: { found: 'neither' },
+    })
+    .superRefine((d, ctx) => {
+      const i = d.times?.findIndex((t, j) => j > 0 && t < d.times![j - 1]!) ?? -1;
+      if (i > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `a timestamp no earlier than the one before it (${d.times![i - 1]})`,
+          path: ['times', i],
+          input: d.times![i],
+        });
+      }
     })
     .describe('replays recorded arrival timestamps (sorted ascending), shifted so the first is at 0'),
-]);
+]).register(expectedText, { expected: 'an arrival process such as { kind: poisson, rate: 100 }' });
 
 const override = z
   .strictObject({
@@ -120,8 +163,14 @@ const override = z
     weight: z.number().positive().optional().describe('load-balancing weight'),
     zone: z.string().min(1).optional(),
   })
-  .refine((o) => (o.instance === undefined) !== (o.instances === undefined), {
-    message: 'exactly one of `instance` or `instances`',
+  .superRefine((o, ctx) => {
+    if ((o.instance === undefined) === (o.instances === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'exactly one of `instance` or `instances`',
+        params: { found: o.instance === undefined ? 'neither' : 'both' },
+      });
+    }
   });
 
 export const service = z.strictObject({
@@ -135,6 +184,7 @@ export const service = z.strictObject({
 
 export const scenarioSchema = z
   .strictObject({
+    $schema: z.string().optional().describe('JSON Schema reference for editors; ignored by meshsim'),
     name: z.string().min(1),
     description: z.string().optional(),
     seed: z.int().nonnegative().default(1),
@@ -155,16 +205,31 @@ export const scenarioSchema = z
     balancer: balancerConfig,
     compare: z.array(balancerConfig).min(1).optional().describe('strategies for `meshsim compare`'),
   })
+  // Cross-field rules. zod runs them even when some fields failed their own checks without
+  // aborting (a negative number, say), so each rule first checks that its inputs are sound and
+  // stays silent otherwise: one mistake, one message.
   .superRefine((s, ctx) => {
     if ((s.duration === undefined) === (s.requests === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'exactly one of `duration` or `requests`', path: [] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'exactly one of `duration` or `requests`',
+        path: [],
+        params: { found: s.duration === undefined ? 'neither' : 'both' },
+      });
     }
-    if (s.duration !== undefined && s.warmup >= s.duration) {
-      ctx.addIssue({ code: 'custom', message: 'a warm-up shorter than `duration`', path: ['warmup'] });
+    if (isPositive(s.duration) && Number.isFinite(s.warmup) && s.warmup >= s.duration) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a warm-up shorter than \`duration\` (${formatDuration(s.duration)})`,
+        path: ['warmup'],
+        input: s.warmup,
+      });
     }
+    const instances = s.service.instances;
+    if (!Number.isInteger(instances) || instances <= 0) return;
     s.service.overrides.forEach((o, i) => {
-      for (const [j, id] of (o.instances ?? [o.instance!]).entries()) {
-        if (id >= s.service.instances) {
+      for (const [j, id] of (o.instances ?? (o.instance === undefined ? [] : [o.instance])).entries()) {
+        if (id >= instances) {
           ctx.addIssue({
             code: 'custom',
             message: `an instance index below ${s.service.instances} (service.instances)`,
@@ -175,6 +240,7 @@ export const scenarioSchema = z
       }
     });
   });
+
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
