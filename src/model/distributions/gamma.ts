@@ -6,12 +6,13 @@
  * Method: Marsaglia & Tsang, "A simple method for generating gamma variables", ACM TOMS
  * 26(3), 2000. For k ≥ 1 with d = k − 1/3, c = 1/√(9d): draw Z normal, V = (1 + cZ)³ (retry if
  * 1 + cZ ≤ 0), U uniform; accept dV if U < 1 − 0.0331·Z⁴ (squeeze) or
- * ln U < Z²/2 + d(1 − V + ln V). For k < 1 (SCV > 1), the paper's boost (§6): draw
+ * ln U < Z²/2 + d(1 − V + ln V). For k < 1 (SCV > 1), the paper's boost: draw
  * G ~ Gamma(k + 1) and return G·U^{1/k}.
  *
- * Cost per sample: acceptance is above 95 % for every k (≈ 98 % for k ≥ 1 is typical), so
- * about one normal (amortised one uniform and ½ Box–Muller) and one uniform per try, the
- * squeeze avoiding the logs almost always; the boost adds one uniform, one log and one exp.
+ * Cost per sample: a try takes one normal (amortised: one uniform, ½ Box–Muller) and one
+ * uniform; the squeeze spares the two logs in almost every try. Tries per sample, measured:
+ * 1.047 at k = 1 (the worst case, which the boost's k + 1 approaches as k → 0), 1.019 at
+ * k = 2, 1.003 at k = 10. The boost adds one uniform, one log and one exp.
  */
 import type { RngStream } from '../../engine/rng.js';
 import type { DistributionSpec } from '../../scenario/schema.js';

@@ -18,6 +18,9 @@ import { ParetoSampler, paretoMoments } from './pareto.js';
 import { UniformSampler, uniformMoments } from './uniform.js';
 
 export type { Moments } from './moments.js';
+export { h2Parameters, type H2Parameters } from './hyperexponential.js';
+export { lognormalSigma } from './lognormal.js';
+export { paretoScale } from './pareto.js';
 
 export interface Sampler {
   /** One variate, in ms. */
