@@ -105,15 +105,17 @@ function resolveRaw(original: unknown, context: ResolveContext): LoadedScenario 
   }
 
   const working = cloneInput(original, context.file);
+  // A malformed `--set` is left out and reported together with whatever else is wrong, so one
+  // run shows every problem.
   const overrides = applySetOverrides(working, context.set);
-  if (overrides.problems.length > 0) throw new ScenarioError(overrides.problems);
-
   const problemAt = problemLocator(original, overrides.applied, context);
   const parsed = scenarioSchema.safeParse(working);
+  const problems = [...overrides.problems];
   if (!parsed.success) {
     const reports = describeIssues(parsed.error.issues, scenarioSchema, working);
-    throw new ScenarioError(sortProblems(reports.map((r) => problemAt(r.path, r.message, r.at)), context.set));
+    problems.push(...reports.map((r) => problemAt(r.path, r.message, r.at)));
   }
+  if (!parsed.success || problems.length > 0) throw new ScenarioError(sortProblems(problems, context.set));
 
   const scenario = parsed.data;
   const dataProblems = loadDataFiles(scenario, { baseDir: context.baseDir, displayDir: context.displayDir, problemAt });

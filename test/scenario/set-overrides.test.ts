@@ -57,6 +57,15 @@ describe('--set KEY=VALUE', () => {
     ]);
   });
 
+  it('malformed arguments are reported together with the problems of the file', () => {
+    const file = writeScenario(MINIMAL_YAML.replace('instances: 4', 'instances: 0'));
+    expect(errorLines(() => loadScenarioFile(file, { set: ['seed=2', 'nonsense', 'replications=0'] }))).toEqual([
+      '--set nonsense: expected KEY=VALUE, such as service.instances=32',
+      '--set replications=0: replications: expected a positive integer, found 0',
+      `${file}:6:14: service.instances: expected a positive integer, found 0`,
+    ]);
+  });
+
   it('list indices must exist or append', () => {
     const file = writeScenario(`${MINIMAL_YAML}compare: [{ kind: random }]\n`);
     expect(errorLines(() => loadScenarioFile(file, { set: ['compare.3.kind=random', 'compare.x=1'] }))).toEqual([
