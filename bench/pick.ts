@@ -1,0 +1,146 @@
+/**
+ * Balancer pick cost: nanoseconds per pick for every built-in balancer at 16, 256 and 4096
+ * endpoints (after Envoy's *_lb_benchmark.cc). Information only; nothing asserts on it.
+ *
+ *   npx tsx bench/pick.ts            # every case, each in its own process
+ *   npx tsx bench/pick.ts <label>    # one case, printed as JSON
+ *
+ * Each case runs in a fresh process: in one shared process the later cases would run through
+ * call sites the earlier ones made polymorphic, and measure V8's feedback rather than the
+ * balancer. Each size warms up, then picks in batches for 150 ms, three times, keeping the
+ * best. Loads are fixed random in-flight counts (0–7), so least_request compares real values,
+ * and full_scan meets about n/8 ties for the minimum, each costing a random draw as in Envoy.
+ *
+ * `rng` is the cost of one RandomSource draw (seedrandom xor4096 `.double()`), included in
+ * every row that draws. `B/pick` is new-space growth over 10k picks without a GC in between,
+ * less the measurement's own allocation: 0 means pick allocates nothing. (The rng row's 16 B
+ * is the double its closure returns, boxed; balancers floor their draws, so theirs is 0.)
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { balancerConfig, type BalancerConfig } from '../src/balancers/configs.js';
+import { balancerLabel, createBalancer } from '../src/balancers/registry.js';
+import type { Endpoint } from '../src/balancers/types.js';
+import { RngStream } from '../src/engine/rng.js';
+import { ActiveRequests } from '../src/load/active-requests.js';
+
+const SIZES = [16, 256, 4096] as const;
+const MIN_MEASURE_NS = 150e6;
+const BATCH = 10_000;
+
+interface Case {
+  readonly label: string;
+  readonly config: BalancerConfig | 'rng';
+  readonly weighted: boolean;
+}
+
+interface CaseResult {
+  readonly nsPerPick: number[];
+  readonly bytesPerPick: number[];
+}
+
+const parse = (input: unknown): BalancerConfig => balancerConfig.parse(input);
+const CASES: readonly Case[] = [
+  { label: 'rng (one draw)', config: 'rng', weighted: false },
+  ...[
+    parse({ kind: 'round_robin' }),
+    parse({ kind: 'random' }),
+    parse({ kind: 'weighted_round_robin', variant: 'edf' }),
+    parse({ kind: 'weighted_round_robin', variant: 'smooth' }),
+    parse({ kind: 'least_request' }),
+    parse({ kind: 'least_request', choices: 3 }),
+    parse({ kind: 'least_request', selection: 'full_scan' }),
+  ].map((config) => ({ label: balancerLabel(config), config, weighted: config.kind === 'weighted_round_robin' })),
+  { label: 'round_robin, unequal weights (EDF)', config: parse({ kind: 'round_robin' }), weighted: true },
+  { label: 'least_request, unequal weights (EDF)', config: parse({ kind: 'least_request' }), weighted: true },
+];
+
+function endpointsFor(n: number, weighted: boolean): Endpoint[] {
+  return Array.from({ length: n }, (_, id) => ({ id, weight: weighted ? 1 + (id % 10) : 1, zone: `zone-${id % 3}` }));
+}
+
+function buildPicker(testCase: Case, n: number): () => number {
+  const random = new RngStream(`bench/pick/${testCase.label}/${n}`);
+  if (testCase.config === 'rng') return () => random.next();
+  const load = new ActiveRequests(n);
+  const loadRng = new RngStream(`bench/load/${n}`);
+  for (let id = 0; id < n; id++) for (let k = loadRng.int(8); k > 0; k--) load.start(id);
+  const balancer = createBalancer(testCase.config, { random, now: () => 0, load });
+  balancer.setEndpoints(endpointsFor(n, testCase.weighted));
+  const ctx = { key: -1 };
+  return () => balancer.pick(ctx);
+}
+
+function newSpaceUsed(): number {
+  return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_used_size ?? 0;
+}
+
+/** Folds every pick into an int32 (a Smi: updating it allocates nothing) so no loop is dead code. */
+let sink = 0;
+
+function pickBatch(pick: () => number): void {
+  let fold = sink;
+  for (let i = 0; i < BATCH; i++) fold = (fold + pick()) | 0;
+  sink = fold;
+}
+
+function nsPerPick(pick: () => number): number {
+  let picks = 0;
+  let elapsed = 0;
+  const start = process.hrtime.bigint();
+  while (elapsed < MIN_MEASURE_NS) {
+    pickBatch(pick);
+    picks += BATCH;
+    elapsed = Number(process.hrtime.bigint() - start);
+  }
+  return elapsed / picks;
+}
+
+/** New-space bytes per pick over one batch; retried if a scavenge shrank the space meanwhile. */
+function bytesPerPick(pick: () => number): number {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const before = newSpaceUsed();
+    pickBatch(pick);
+    const after = newSpaceUsed();
+    if (after >= before) return (after - before) / BATCH;
+  }
+  return Number.NaN;
+}
+
+function runCase(testCase: Case): CaseResult {
+  // What the measurement itself allocates (the heap statistics objects), measured on a no-op.
+  const noop = (): number => 0;
+  for (let i = 0; i < 20; i++) pickBatch(noop);
+  const overhead = bytesPerPick(noop);
+  const result = { nsPerPick: [] as number[], bytesPerPick: [] as number[] };
+  for (const n of SIZES) {
+    const pick = buildPicker(testCase, n);
+    for (let i = 0; i < 20; i++) pickBatch(pick);
+    // The best of three: on a shared machine, interference only ever adds time.
+    result.nsPerPick.push(Math.min(nsPerPick(pick), nsPerPick(pick), nsPerPick(pick)));
+    result.bytesPerPick.push(Math.max(0, bytesPerPick(pick) - overhead));
+  }
+  return result;
+}
+
+const requested = process.argv[2];
+if (requested !== undefined) {
+  const testCase = CASES.find((c) => c.label === requested);
+  if (testCase === undefined) throw new Error(`unknown case "${requested}"; cases: ${CASES.map((c) => c.label).join(', ')}`);
+  console.log(JSON.stringify(runCase(testCase)));
+  if (sink === Number.MIN_SAFE_INTEGER) console.log(sink); // keeps the pick loops observable
+} else {
+  const script = fileURLToPath(import.meta.url);
+  const rows: string[][] = [['balancer', ...SIZES.map((n) => `n=${n} ns/pick`), 'B/pick']];
+  for (const testCase of CASES) {
+    const output = execFileSync(process.execPath, [...process.execArgv, script, testCase.label], { encoding: 'utf8' });
+    const result = JSON.parse(output.trim().split('\n')[0]!) as CaseResult;
+    rows.push([testCase.label, ...result.nsPerPick.map((ns) => ns.toFixed(1)), Math.max(...result.bytesPerPick).toFixed(1)]);
+  }
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+  console.log(`node ${process.version}, ${process.arch}; one process per case`);
+  for (const row of rows) {
+    console.log(row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  '));
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The typed-array copy of an endpoint set that every balancer's hot path reads.
+ *
+ * `setEndpoints` may allocate; `pick` may not. So the caller's `Endpoint[]` is validated and
+ * copied once per rebuild into parallel Float64Arrays (slot → id, slot → weight). A slot is a
+ * position in the current set; balancers work in slots and return `ids[slot]`.
+ *
+ * Ids are stored as float64 so any non-negative safe integer is a valid id.
+ */
+import type { Endpoint } from '../types.js';
+
+export interface EndpointArrays {
+  readonly ids: Float64Array<ArrayBuffer>;
+  readonly weights: Float64Array<ArrayBuffer>;
+}
+
+/**
+ * Copies `endpoints` into typed arrays, rejecting what no production balancer accepts:
+ * non-integer or negative ids, duplicate ids, and weights that are not finite and positive
+ * (Envoy asserts `weight > 0` before an EDF insertion; NGINX requires `weight >= 1`).
+ */
+export function copyEndpoints(endpoints: readonly Endpoint[]): EndpointArrays {
+  const n = endpoints.length;
+  const ids = new Float64Array(n);
+  const weights = new Float64Array(n);
+  const seen = new Set<number>();
+  for (let slot = 0; slot < n; slot++) {
+    const { id, weight } = endpoints[slot]!;
+    if (!Number.isSafeInteger(id) || id < 0) {
+      throw new RangeError(`endpoint id must be a non-negative safe integer, got ${id}`);
+    }
+    if (seen.has(id)) throw new RangeError(`duplicate endpoint id ${id}`);
+    seen.add(id);
+    if (!(weight > 0 && weight < Infinity)) {
+      throw new RangeError(`endpoint ${id}: weight must be finite and positive, got ${weight}`);
+    }
+    ids[slot] = id;
+    weights[slot] = weight;
+  }
+  return { ids, weights };
+}
+
+/** Envoy `hostWeightsAreEqual`: exact comparison with the first weight; true for n ≤ 1. */
+export function weightsAreEqual(weights: Float64Array): boolean {
+  const first = weights[0];
+  for (let slot = 1; slot < weights.length; slot++) {
+    if (weights[slot] !== first) return false;
+  }
+  return true;
+}

@@ -1,0 +1,32 @@
+/**
+ * `meshsim/balancers`: the balancers as a library, usable without the simulator (for example by
+ * a node:http proxy). Nothing reachable from here imports the engine, model or scenario.
+ *
+ * ```ts
+ * import { ActiveRequests, balancerConfig, createBalancer } from 'meshsim/balancers';
+ * const load = new ActiveRequests(endpoints.length);
+ * const lb = createBalancer(balancerConfig.parse({ kind: 'least_request' }), { random, now, load });
+ * lb.setEndpoints(endpoints);
+ * const id = lb.pick({ key: -1 }); load.start(id); // … load.end(id) when the response completes
+ * ```
+ */
+export type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext, RandomSource } from './types.js';
+export {
+  balancerConfig,
+  leastRequestConfig,
+  randomConfig,
+  roundRobinConfig,
+  weightedRoundRobinConfig,
+  type BalancerConfig,
+  type BalancerKind,
+  type LeastRequestConfig,
+  type RandomConfig,
+  type RoundRobinConfig,
+  type WeightedRoundRobinConfig,
+} from './configs.js';
+export { BALANCER_KINDS, balancerLabel, createBalancer } from './registry.js';
+export { RoundRobinBalancer } from './round-robin.js';
+export { RandomBalancer } from './random.js';
+export { WeightedRoundRobinBalancer, type WeightedRoundRobinOptions, type WeightedRoundRobinVariant } from './weighted-round-robin.js';
+export { LeastRequestBalancer, type LeastRequestOptions } from './least-request.js';
+export { ActiveRequests } from '../load/active-requests.js';

@@ -1,0 +1,128 @@
+/**
+ * Least request, as Envoy's LEAST_REQUEST load balancer does it.
+ *
+ * Implements: Envoy `LeastRequestLoadBalancer`
+ * (source/extensions/load_balancing_policies/least_request/least_request_lb.cc, .h) on top of
+ * `EdfLoadBalancerBase` (…/common/load_balancer_impl.cc); reference notes: balancers.md §1.4, B6.
+ * "Active requests" is `deps.load.active(id)`: the caller's own in-flight count (Envoy
+ * `rq_active`, local to one proxy; pending requests are not counted, Envoy's default).
+ *
+ * Variant, exactly:
+ * - Equal weights, `selection: 'n_choices'` (default): sample `choices` (default 2) hosts
+ *   uniformly WITH replacement, one draw each; a later sample replaces the candidate only with
+ *   strictly fewer active requests, so ties keep the earlier sample. With replacement, the
+ *   busiest of n hosts still wins 1/n^choices of the picks (1/9 for 3 hosts, choices 2).
+ * - Equal weights, `selection: 'full_scan'`: the minimum over all hosts; ties are broken
+ *   uniformly by reservoir sampling (one draw per tie met, replace with probability 1/ties).
+ * - Unequal weights (n ≥ 2): Envoy's EDF scheduler with the dynamic weight
+ *   `weight / (active + 1)^activeRequestBias`, recomputed when a host is re-added after being
+ *   picked (before the caller counts the new request). Bias 1 divides directly, bias 0 uses the
+ *   weight unchanged, as Envoy special-cases both. Built with `createWithPicks(seed)`, the seed
+ *   being drawn once per instance even while weights are equal, as Envoy's base class does.
+ * - Not modelled: slow start, priorities/localities/panic, `count_pending_requests`, and the
+ *   newest Envoy guard `least_request_lb_active_request_bias_forces_weighted` (an explicitly
+ *   configured bias forcing the EDF path even with equal weights); here equal weights always
+ *   take the unweighted path.
+ *
+ * Complexity: pick O(choices) for n_choices (O(1) for a fixed count), O(n) for full_scan,
+ * O(log n) weighted; setEndpoints O(n), O(n log n) weighted. pick allocates nothing.
+ */
+import type { LeastRequestConfig } from './configs.js';
+import { copyEndpoints, weightsAreEqual } from './_internals/endpoint-arrays.js';
+import { EdfScheduler } from './_internals/edf-scheduler.js';
+import { drawSeed, uniformIndex } from './_internals/random-draws.js';
+import type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext, RandomSource } from './types.js';
+
+/** The config without its `kind`: what the class needs (a whole LeastRequestConfig also fits). */
+export type LeastRequestOptions = Omit<LeastRequestConfig, 'kind'>;
+
+export class LeastRequestBalancer implements Balancer {
+  readonly choices: number;
+  readonly selection: LeastRequestConfig['selection'];
+  readonly activeRequestBias: number;
+  private ids = new Float64Array(0);
+  private weights = new Float64Array(0);
+  private weighted = false;
+  private readonly random: RandomSource;
+  private readonly load: LoadView;
+  private readonly seed: number;
+  private readonly scheduler = new EdfScheduler((slot) => this.dynamicWeight(slot));
+
+  constructor(deps: BalancerDeps, options: LeastRequestOptions) {
+    const { choices, selection, activeRequestBias } = options;
+    if (!Number.isSafeInteger(choices) || choices < 2) throw new RangeError(`least_request choices must be an integer ≥ 2, got ${choices}`);
+    if (selection !== 'n_choices' && selection !== 'full_scan') {
+      throw new RangeError(`least_request selection must be 'n_choices' or 'full_scan', got ${String(selection)}`);
+    }
+    if (!(activeRequestBias >= 0 && activeRequestBias < Infinity)) {
+      throw new RangeError(`least_request activeRequestBias must be finite and ≥ 0, got ${activeRequestBias}`);
+    }
+    this.choices = choices;
+    this.selection = selection;
+    this.activeRequestBias = activeRequestBias;
+    this.random = deps.random;
+    this.load = deps.load;
+    this.seed = drawSeed(deps.random);
+  }
+
+  setEndpoints(endpoints: readonly Endpoint[]): void {
+    ({ ids: this.ids, weights: this.weights } = copyEndpoints(endpoints));
+    const n = this.ids.length;
+    this.weighted = n >= 2 && !weightsAreEqual(this.weights);
+    this.scheduler.rebuild(this.weighted ? n : 0, this.seed);
+  }
+
+  pick(_ctx: PickContext): number {
+    const n = this.ids.length;
+    if (n === 0) return -1;
+    if (this.weighted) return this.ids[this.scheduler.pick()]!;
+    const slot = this.selection === 'full_scan' ? this.fullScanSlot(n) : this.nChoicesSlot(n);
+    return this.ids[slot]!;
+  }
+
+  /** Envoy `unweightedHostPickNChoices`. */
+  private nChoicesSlot(n: number): number {
+    const { ids, load, random } = this;
+    let best = uniformIndex(random, n);
+    let bestActive = load.active(ids[best]!);
+    for (let sample = 1; sample < this.choices; sample++) {
+      const slot = uniformIndex(random, n);
+      const active = load.active(ids[slot]!);
+      if (active < bestActive) {
+        best = slot;
+        bestActive = active;
+      }
+    }
+    return best;
+  }
+
+  /** Envoy `unweightedHostPickFullScan`. */
+  private fullScanSlot(n: number): number {
+    const { ids, load, random } = this;
+    let best = 0;
+    let bestActive = load.active(ids[0]!);
+    let tied = 1;
+    for (let slot = 1; slot < n; slot++) {
+      const active = load.active(ids[slot]!);
+      if (active < bestActive) {
+        best = slot;
+        bestActive = active;
+        tied = 1;
+      } else if (active === bestActive) {
+        tied++;
+        // Reservoir sampling: after the scan each tied host has been kept with probability 1/ties.
+        if (uniformIndex(random, tied) === 0) best = slot;
+      }
+    }
+    return best;
+  }
+
+  /** Envoy `LeastRequestLoadBalancer::hostWeight` without slow start. */
+  private dynamicWeight(slot: number): number {
+    const weight = this.weights[slot]!;
+    const bias = this.activeRequestBias;
+    if (bias === 0) return weight;
+    const activePlusOne = this.load.active(this.ids[slot]!) + 1;
+    return bias === 1 ? weight / activePlusOne : weight / Math.pow(activePlusOne, bias);
+  }
+}

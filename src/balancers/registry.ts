@@ -1,0 +1,63 @@
+/**
+ * The one place that maps a balancer config to its implementation. The switch is exhaustive by
+ * type: a new `kind` in configs.ts fails to compile here until it is registered.
+ */
+import type { BalancerConfig, BalancerKind } from './configs.js';
+import { LeastRequestBalancer } from './least-request.js';
+import { RandomBalancer } from './random.js';
+import { RoundRobinBalancer } from './round-robin.js';
+import type { Balancer, BalancerDeps } from './types.js';
+import { WeightedRoundRobinBalancer } from './weighted-round-robin.js';
+
+/** Every balancer kind, in documentation order. */
+export const BALANCER_KINDS = ['round_robin', 'random', 'weighted_round_robin', 'least_request'] as const satisfies readonly BalancerKind[];
+
+// Compile-time check that BALANCER_KINDS lists every kind.
+type MissingKinds = Exclude<BalancerKind, (typeof BALANCER_KINDS)[number]>;
+const everyKindListed: [MissingKinds] extends [never] ? true : MissingKinds = true;
+void everyKindListed;
+
+/**
+ * Builds a balancer from a parsed config (defaults filled, e.g. by `balancerConfig.parse`).
+ * Seeded balancers draw their seed from `deps.random` here, once.
+ */
+export function createBalancer(config: BalancerConfig, deps: BalancerDeps): Balancer {
+  switch (config.kind) {
+    case 'round_robin':
+      return new RoundRobinBalancer(deps);
+    case 'random':
+      return new RandomBalancer(deps);
+    case 'weighted_round_robin':
+      return new WeightedRoundRobinBalancer(deps, config);
+    case 'least_request':
+      return new LeastRequestBalancer(deps, config);
+    default:
+      return unknownKind(config);
+  }
+}
+
+/**
+ * A short, stable label for reports and charts: `round_robin`, `random`,
+ * `weighted_round_robin(smooth)`, `least_request(choices=2)`, `least_request(full_scan)`;
+ * a non-default bias is appended, e.g. `least_request(choices=2,bias=0.5)`.
+ */
+export function balancerLabel(config: BalancerConfig): string {
+  switch (config.kind) {
+    case 'round_robin':
+    case 'random':
+      return config.kind;
+    case 'weighted_round_robin':
+      return `weighted_round_robin(${config.variant})`;
+    case 'least_request': {
+      const selection = config.selection === 'full_scan' ? 'full_scan' : `choices=${config.choices}`;
+      const bias = config.activeRequestBias === 1 ? '' : `,bias=${config.activeRequestBias}`;
+      return `least_request(${selection}${bias})`;
+    }
+    default:
+      return unknownKind(config);
+  }
+}
+
+function unknownKind(config: never): never {
+  throw new Error(`unknown balancer kind: ${JSON.stringify((config as { kind?: unknown }).kind)}`);
+}

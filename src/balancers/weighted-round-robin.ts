@@ -1,0 +1,60 @@
+/**
+ * Weighted round robin in two production variants, chosen by `variant`.
+ *
+ * `edf` (default) implements Envoy's weighted ROUND_ROBIN path: the EDF scheduler of
+ * source/common/upstream/edf_scheduler.h as driven by `EdfLoadBalancerBase`
+ * (…/load_balancing_policies/common/load_balancer_impl.cc); balancers.md §1.2, B3, B4.
+ * - Unlike `round_robin`, the EDF scheduler is used even when all weights are equal (it then
+ *   rotates in endpoint order from a seed-derived start).
+ * - One 32-bit seed per instance; every `setEndpoints` rebuilds with `createWithPicks(seed)`.
+ *   See _internals/edf-scheduler.ts for the pre-pick rule.
+ *
+ * `smooth` implements NGINX smooth weighted round robin (ngx_http_upstream_round_robin.c,
+ * `ngx_http_upstream_get_peer`; balancers.md §5, B16), see _internals/smooth-rotation.ts.
+ * It draws no randomness and keeps per-id state across `setEndpoints`.
+ *
+ * Complexity: pick O(log n) for edf, O(n) for smooth (as in NGINX); setEndpoints O(n log n)
+ * and O(n). pick allocates nothing.
+ */
+import type { WeightedRoundRobinConfig } from './configs.js';
+import { copyEndpoints } from './_internals/endpoint-arrays.js';
+import { EdfScheduler } from './_internals/edf-scheduler.js';
+import { drawSeed } from './_internals/random-draws.js';
+import { SmoothRotation } from './_internals/smooth-rotation.js';
+import type { Balancer, BalancerDeps, Endpoint, PickContext } from './types.js';
+
+/** The config without its `kind`: what the class needs (a whole WeightedRoundRobinConfig also fits). */
+export type WeightedRoundRobinOptions = Omit<WeightedRoundRobinConfig, 'kind'>;
+export type WeightedRoundRobinVariant = WeightedRoundRobinConfig['variant'];
+
+export class WeightedRoundRobinBalancer implements Balancer {
+  readonly variant: WeightedRoundRobinVariant;
+  private ids = new Float64Array(0);
+  private weights = new Float64Array(0);
+  private readonly smooth: boolean;
+  /** Drawn only by the edf variant: smooth WRR consumes no randomness. */
+  private readonly seed: number;
+  private readonly scheduler = new EdfScheduler((slot) => this.weights[slot]!);
+  private readonly rotation = new SmoothRotation();
+
+  constructor(deps: BalancerDeps, config: WeightedRoundRobinOptions) {
+    if (config.variant !== 'edf' && config.variant !== 'smooth') {
+      throw new RangeError(`weighted_round_robin variant must be 'edf' or 'smooth', got ${String(config.variant)}`);
+    }
+    this.variant = config.variant;
+    this.smooth = config.variant === 'smooth';
+    this.seed = this.smooth ? 0 : drawSeed(deps.random);
+  }
+
+  setEndpoints(endpoints: readonly Endpoint[]): void {
+    ({ ids: this.ids, weights: this.weights } = copyEndpoints(endpoints));
+    if (this.smooth) this.rotation.rebuild(this.ids, this.weights);
+    else this.scheduler.rebuild(this.ids.length, this.seed);
+  }
+
+  pick(_ctx: PickContext): number {
+    if (this.ids.length === 0) return -1;
+    const slot = this.smooth ? this.rotation.pick() : this.scheduler.pick();
+    return this.ids[slot]!;
+  }
+}
