@@ -13,7 +13,8 @@
  *   strictly fewer active requests, so ties keep the earlier sample. With replacement, the
  *   busiest of n hosts still wins 1/n^choices of the picks (1/9 for 3 hosts, choices 2).
  * - Equal weights, `selection: 'full_scan'`: the minimum over all hosts; ties are broken
- *   uniformly by reservoir sampling (one draw per tie met, replace with probability 1/ties).
+ *   uniformly at random, as Envoy's reservoir does, but with one draw per tied pick (the
+ *   k-th tie in scan order) rather than one per tie met.
  * - Unequal weights (n ≥ 2): Envoy's EDF scheduler with the dynamic weight
  *   `weight / (active + 1)^activeRequestBias`, recomputed when a host is re-added after being
  *   picked (before the caller counts the new request). Bias 1 divides directly, bias 0 uses the
@@ -40,7 +41,7 @@ export class LeastRequestBalancer implements Balancer {
   readonly choices: number;
   readonly selection: LeastRequestConfig['selection'];
   readonly activeRequestBias: number;
-  private ids = new Float64Array(0);
+  private ids = new Int32Array(0);
   private weights = new Float64Array(0);
   private weighted = false;
   private readonly random: RandomSource;
@@ -96,9 +97,14 @@ export class LeastRequestBalancer implements Balancer {
     return best;
   }
 
-  /** Envoy `unweightedHostPickFullScan`. */
+  /**
+   * Envoy `unweightedHostPickFullScan`: the minimum, ties broken uniformly. Envoy keeps a
+   * reservoir (one draw per tie met); here the first pass counts the ties and one draw picks
+   * the k-th of them in a second pass. Same distribution, at most one draw per pick instead of
+   * one per tie, which matters with many idle hosts (a JSQ run ties at 0 most of the time).
+   */
   private fullScanSlot(n: number): number {
-    const { ids, load, random } = this;
+    const { ids, load } = this;
     let best = 0;
     let bestActive = load.active(ids[0]!);
     let tied = 1;
@@ -110,11 +116,13 @@ export class LeastRequestBalancer implements Balancer {
         tied = 1;
       } else if (active === bestActive) {
         tied++;
-        // Reservoir sampling: after the scan each tied host has been kept with probability 1/ties.
-        if (uniformIndex(random, tied) === 0) best = slot;
       }
     }
-    return best;
+    if (tied === 1) return best;
+    let k = uniformIndex(this.random, tied);
+    for (let slot = best; ; slot++) {
+      if (load.active(ids[slot]!) === bestActive && k-- === 0) return slot;
+    }
   }
 
   /** Envoy `LeastRequestLoadBalancer::hostWeight` without slow start. */

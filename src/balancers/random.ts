@@ -18,7 +18,7 @@ import { uniformIndex } from './_internals/random-draws.js';
 import type { Balancer, BalancerDeps, Endpoint, PickContext, RandomSource } from './types.js';
 
 export class RandomBalancer implements Balancer {
-  private ids = new Float64Array(0);
+  private ids = new Int32Array(0);
   private readonly random: RandomSource;
 
   constructor(deps: BalancerDeps) {

@@ -26,7 +26,7 @@ import { drawSeed } from './_internals/random-draws.js';
 import type { Balancer, BalancerDeps, Endpoint, PickContext } from './types.js';
 
 export class RoundRobinBalancer implements Balancer {
-  private ids = new Float64Array(0);
+  private ids = new Int32Array(0);
   private weights = new Float64Array(0);
   private readonly seed: number;
   /**

@@ -29,7 +29,7 @@ export type WeightedRoundRobinVariant = WeightedRoundRobinConfig['variant'];
 
 export class WeightedRoundRobinBalancer implements Balancer {
   readonly variant: WeightedRoundRobinVariant;
-  private ids = new Float64Array(0);
+  private ids = new Int32Array(0);
   private weights = new Float64Array(0);
   private readonly smooth: boolean;
   /** Drawn only by the edf variant: smooth WRR consumes no randomness. */

@@ -4,20 +4,25 @@
  * Order: (time, priority, insertion sequence), a total order, so ties are never broken by
  * chance or by heap layout (SimPy's `(now + delay, priority, eid)` rule). Priority and
  * sequence share one float64 key, `priority · 2^44 + seq`, exact while seq < 2^44 (1.7·10^13
- * events), which keeps the comparison to two loads.
+ * events), which keeps the comparison to two loads. The priority doubles as the event's kind:
+ * give each kind its own priority.
  *
- * Events are plain integers: a kind, a target (an entity index) and an aux word (e.g. a
- * generation number to recognise stale events). No closure or object is allocated per event.
- * Cost: push and pop O(log n); capacity doubles when full.
+ * An event is plain numbers: its kind (= priority), a target (an entity index, int32) and a
+ * small aux word (0 … 2^20, e.g. an outcome code), packed into one float64 payload. Three
+ * float64 arrays per entry keep every sift step to three moves; no closure or object is
+ * allocated per event. Cost: push and pop O(log n); capacity doubles when full.
  */
 const SEQ_SPAN = 2 ** 44;
+const TARGET_SPAN = 2 ** 32;
+const TARGET_OFFSET = 2 ** 31; // int32 targets, including -1, stored as non-negative
+
+export const MAX_PRIORITY = 255;
+export const MAX_AUX = 2 ** 20;
 
 export class EventQueue {
   private time: Float64Array;
   private order: Float64Array;
-  private kinds: Int32Array;
-  private targets: Int32Array;
-  private auxes: Int32Array;
+  private payload: Float64Array;
   private count = 0;
   private seq = 0;
 
@@ -31,9 +36,7 @@ export class EventQueue {
     const n = Math.max(16, initialCapacity);
     this.time = new Float64Array(n);
     this.order = new Float64Array(n);
-    this.kinds = new Int32Array(n);
-    this.targets = new Int32Array(n);
-    this.auxes = new Int32Array(n);
+    this.payload = new Float64Array(n);
   }
 
   get size(): number {
@@ -45,25 +48,28 @@ export class EventQueue {
     return this.count > 0 ? this.time[0]! : Infinity;
   }
 
-  push(time: number, priority: number, kind: number, target: number, aux = 0): void {
+  /** Schedules an event; `priority` (0 … 255) orders equal times and is returned as the kind. */
+  push(time: number, priority: number, target: number, aux = 0): void {
     if (this.count === this.time.length) this.grow();
     const key = priority * SEQ_SPAN + this.seq++;
+    const data = aux * TARGET_SPAN + (target + TARGET_OFFSET);
     const t = this.time;
     const o = this.order;
+    const d = this.payload;
     // Sift up with a hole: move parents down until the new entry's place is found.
     let i = this.count++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pt = t[p]!;
       if (pt < time || (pt === time && o[p]! < key)) break;
-      this.move(p, i);
+      t[i] = pt;
+      o[i] = o[p]!;
+      d[i] = d[p]!;
       i = p;
     }
     t[i] = time;
     o[i] = key;
-    this.kinds[i] = kind;
-    this.targets[i] = target;
-    this.auxes[i] = aux;
+    d[i] = data;
   }
 
   /** Removes the earliest event into popTime/popKind/popTarget/popAux; false when empty. */
@@ -71,14 +77,20 @@ export class EventQueue {
     if (this.count === 0) return false;
     const t = this.time;
     const o = this.order;
+    const d = this.payload;
     this.popTime = t[0]!;
-    this.popKind = this.kinds[0]!;
-    this.popTarget = this.targets[0]!;
-    this.popAux = this.auxes[0]!;
+    const key = o[0]!;
+    const kind = Math.floor(key / SEQ_SPAN);
+    this.popKind = kind;
+    const data = d[0]!;
+    const aux = Math.floor(data / TARGET_SPAN);
+    this.popAux = aux;
+    this.popTarget = data - aux * TARGET_SPAN - TARGET_OFFSET;
     const last = --this.count;
     if (last === 0) return true;
     const lt = t[last]!;
     const lo = o[last]!;
+    const ld = d[last]!;
     // Sift the last entry down from the root, moving smaller children up into the hole.
     let i = 0;
     for (;;) {
@@ -88,14 +100,14 @@ export class EventQueue {
       if (r < last && (t[r]! < t[c]! || (t[r] === t[c] && o[r]! < o[c]!))) c = r;
       const ct = t[c]!;
       if (lt < ct || (lt === ct && lo < o[c]!)) break;
-      this.move(c, i);
+      t[i] = ct;
+      o[i] = o[c]!;
+      d[i] = d[c]!;
       i = c;
     }
     t[i] = lt;
     o[i] = lo;
-    this.kinds[i] = this.kinds[last]!;
-    this.targets[i] = this.targets[last]!;
-    this.auxes[i] = this.auxes[last]!;
+    d[i] = ld;
     return true;
   }
 
@@ -103,25 +115,15 @@ export class EventQueue {
     this.count = 0;
   }
 
-  private move(from: number, to: number): void {
-    this.time[to] = this.time[from]!;
-    this.order[to] = this.order[from]!;
-    this.kinds[to] = this.kinds[from]!;
-    this.targets[to] = this.targets[from]!;
-    this.auxes[to] = this.auxes[from]!;
-  }
-
   private grow(): void {
     const n = this.time.length * 2;
-    this.time = copyInto(new Float64Array(n), this.time);
-    this.order = copyInto(new Float64Array(n), this.order);
-    this.kinds = copyInto(new Int32Array(n), this.kinds);
-    this.targets = copyInto(new Int32Array(n), this.targets);
-    this.auxes = copyInto(new Int32Array(n), this.auxes);
+    const grow = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.time = grow(this.time);
+    this.order = grow(this.order);
+    this.payload = grow(this.payload);
   }
-}
-
-function copyInto<T extends Float64Array | Int32Array>(to: T, from: T): T {
-  to.set(from as never);
-  return to;
 }

@@ -31,20 +31,14 @@ import type { Scenario } from '../scenario/schema.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 
-// Event kinds.
-const EV_ARRIVAL = 0;
-const EV_REACH = 1;
-const EV_DONE = 2;
-const EV_RESPONSE = 3;
-const EV_TIMEOUT = 4;
-
-// Priorities at equal times: a departure frees its server before anything else happens at
-// that instant, responses beat a timeout due at the same moment, new arrivals come last.
-const P_DONE = 0;
-const P_RESPONSE = 1;
-const P_TIMEOUT = 2;
-const P_REACH = 3;
-const P_ARRIVAL = 4;
+// Event kinds. The kind is also the priority at equal times (see EventQueue): a departure
+// frees its server before anything else happens at that instant, responses beat a timeout due
+// at the same moment, and new arrivals come last.
+const EV_DONE = 0;
+const EV_RESPONSE = 1;
+const EV_TIMEOUT = 2;
+const EV_REACH = 3;
+const EV_ARRIVAL = 4;
 
 const OUTCOME_OK = 0;
 const OUTCOME_REJECTED = 1;
@@ -190,7 +184,7 @@ export class Simulation {
     if (this.arrived >= this.arrivalLimit) return false;
     const t = this.arrivals.next();
     if (!(t <= this.arrivalHorizon)) return false;
-    this.queue.push(t, P_ARRIVAL, EV_ARRIVAL, -1);
+    this.queue.push(t, EV_ARRIVAL, -1);
     return true;
   }
 
@@ -240,10 +234,10 @@ export class Simulation {
       client.timeouts.push(pool.generation[slot]!);
       if (!client.timerArmed) {
         client.timerArmed = true;
-        this.queue.push(now + this.timeout, P_TIMEOUT, EV_TIMEOUT, c);
+        this.queue.push(now + this.timeout, EV_TIMEOUT, c);
       }
     }
-    if (outbound > 0) this.queue.push(now + outbound, P_REACH, EV_REACH, slot);
+    if (outbound > 0) this.queue.push(now + outbound, EV_REACH, slot);
     else this.reach(slot);
   }
 
@@ -260,7 +254,7 @@ export class Simulation {
   }
 
   private startService(slot: number, instance: number): void {
-    this.queue.push(this.now + this.pool.demand[slot]! / this.speed[instance]!, P_DONE, EV_DONE, slot);
+    this.queue.push(this.now + this.pool.demand[slot]! / this.speed[instance]!, EV_DONE, slot);
   }
 
   private finishService(slot: number): void {
@@ -274,7 +268,7 @@ export class Simulation {
 
   private respond(slot: number, outcome: number): void {
     const back = this.pool.returnLatency[slot]!;
-    if (back > 0) this.queue.push(this.now + back, P_RESPONSE, EV_RESPONSE, slot, outcome);
+    if (back > 0) this.queue.push(this.now + back, EV_RESPONSE, slot, outcome);
     else this.receive(slot, outcome);
   }
 
@@ -310,7 +304,7 @@ export class Simulation {
         const deadline = pool.arrival[slot]! + this.timeout;
         if (deadline > this.now) {
           client.timerArmed = true;
-          this.queue.push(deadline, P_TIMEOUT, EV_TIMEOUT, c);
+          this.queue.push(deadline, EV_TIMEOUT, c);
           return;
         }
         pool.flags[slot] = 0;

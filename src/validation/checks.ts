@@ -106,7 +106,7 @@ export const QUEUEING_CHECKS: readonly QueueingCheck[] = [
     biasAllowance: 0.0005,
     biasReason: 'the latency histogram reports quantiles within 0.05 %',
     scenario: (mode) =>
-      build(singleQueue('validate-mm1', 0.7, 1, exponential), sized(mode, { replications: 10, seconds: 600, warmupSeconds: 20 }, { replications: 20, seconds: 6000, warmupSeconds: 60 })),
+      build(singleQueue('validate-mm1-p99', 0.7, 1, exponential), sized(mode, { replications: 10, seconds: 3000, warmupSeconds: 20 }, { replications: 20, seconds: 20000, warmupSeconds: 60 })),
   },
   {
     id: 'mm16-mean',
@@ -141,7 +141,7 @@ export const QUEUEING_CHECKS: readonly QueueingCheck[] = [
     scenario: (mode) =>
       build(
         singleQueue('validate-mh21', 0.5, 1, { dist: 'hyperexponential', mean: MEAN_SERVICE_MS, scv: 10 }),
-        sized(mode, { replications: 10, seconds: 2000, warmupSeconds: 20 }, { replications: 20, seconds: 20000, warmupSeconds: 60 }),
+        sized(mode, { replications: 10, seconds: 10000, warmupSeconds: 20 }, { replications: 20, seconds: 60000, warmupSeconds: 60 }),
       ),
   },
   {

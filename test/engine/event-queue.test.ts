@@ -1,25 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue } from '../../src/engine/event-queue.js';
+import { EventQueue, MAX_AUX, MAX_PRIORITY } from '../../src/engine/event-queue.js';
 
 describe('EventQueue', () => {
   it('pops in (time, priority, insertion) order, a total order with no random ties', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ time: fc.integer({ min: 0, max: 20 }), priority: fc.integer({ min: 0, max: 3 }) }), {
+        fc.array(fc.record({ time: fc.integer({ min: 0, max: 20 }), priority: fc.integer({ min: 0, max: 255 }) }), {
           maxLength: 300,
         }),
         (events) => {
           const q = new EventQueue(16); // small, so the property also exercises growth
-          events.forEach((e, i) => q.push(e.time, e.priority, 7, i, i * 2));
+          events.forEach((e, i) => q.push(e.time, e.priority, i - 1, i * 2));
           const expected = events
             .map((e, i) => ({ ...e, i }))
             .sort((a, b) => a.time - b.time || a.priority - b.priority || a.i - b.i);
           const popped: number[] = [];
           while (q.pop()) {
-            expect(q.popKind).toBe(7);
-            expect(q.popAux).toBe(q.popTarget * 2);
-            popped.push(q.popTarget);
+            const i = q.popTarget + 1;
+            expect(q.popKind).toBe(events[i]!.priority);
+            expect(q.popAux).toBe(i * 2);
+            popped.push(i);
           }
           expect(popped).toEqual(expected.map((e) => e.i));
         },
@@ -27,14 +28,24 @@ describe('EventQueue', () => {
     );
   });
 
+  it('round-trips negative targets and the largest aux and priority', () => {
+    const q = new EventQueue();
+    q.push(1.5, MAX_PRIORITY, -1, MAX_AUX - 1);
+    q.push(1.5, 0, 2 ** 31 - 1, 0);
+    expect(q.pop()).toBe(true);
+    expect([q.popTime, q.popKind, q.popTarget, q.popAux]).toEqual([1.5, 0, 2 ** 31 - 1, 0]);
+    expect(q.pop()).toBe(true);
+    expect([q.popTime, q.popKind, q.popTarget, q.popAux]).toEqual([1.5, MAX_PRIORITY, -1, MAX_AUX - 1]);
+  });
+
   it('interleaves pushes and pops correctly', () => {
     const q = new EventQueue();
-    q.push(5, 0, 0, 1);
-    q.push(1, 0, 0, 2);
+    q.push(5, 0, 1);
+    q.push(1, 0, 2);
     expect(q.pop()).toBe(true);
     expect(q.popTarget).toBe(2);
-    q.push(3, 0, 0, 3);
-    q.push(3, 0, 0, 4);
+    q.push(3, 0, 3);
+    q.push(3, 0, 4);
     expect(q.peekTime()).toBe(3);
     const order: number[] = [];
     while (q.pop()) order.push(q.popTarget);

@@ -2,15 +2,19 @@
  * The typed-array copy of an endpoint set that every balancer's hot path reads.
  *
  * `setEndpoints` may allocate; `pick` may not. So the caller's `Endpoint[]` is validated and
- * copied once per rebuild into parallel Float64Arrays (slot → id, slot → weight). A slot is a
+ * copied once per rebuild into parallel typed arrays (slot → id, slot → weight). A slot is a
  * position in the current set; balancers work in slots and return `ids[slot]`.
  *
- * Ids are stored as float64 so any non-negative safe integer is a valid id.
+ * Ids are int32 (0 … 2^31 − 1): they index load arrays on the hot path, and an integer-typed
+ * index is several times faster there than a float64 one.
  */
 import type { Endpoint } from '../types.js';
 
+/** Largest endpoint id: ids are stored as int32. */
+export const MAX_ENDPOINT_ID = 2 ** 31 - 1;
+
 export interface EndpointArrays {
-  readonly ids: Float64Array<ArrayBuffer>;
+  readonly ids: Int32Array<ArrayBuffer>;
   readonly weights: Float64Array<ArrayBuffer>;
 }
 
@@ -21,13 +25,13 @@ export interface EndpointArrays {
  */
 export function copyEndpoints(endpoints: readonly Endpoint[]): EndpointArrays {
   const n = endpoints.length;
-  const ids = new Float64Array(n);
+  const ids = new Int32Array(n);
   const weights = new Float64Array(n);
   const seen = new Set<number>();
   for (let slot = 0; slot < n; slot++) {
     const { id, weight } = endpoints[slot]!;
-    if (!Number.isSafeInteger(id) || id < 0) {
-      throw new RangeError(`endpoint id must be a non-negative safe integer, got ${id}`);
+    if (!Number.isInteger(id) || id < 0 || id > MAX_ENDPOINT_ID) {
+      throw new RangeError(`endpoint id must be an integer from 0 to ${MAX_ENDPOINT_ID}, got ${id}`);
     }
     if (seen.has(id)) throw new RangeError(`duplicate endpoint id ${id}`);
     seen.add(id);

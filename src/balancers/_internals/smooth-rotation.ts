@@ -25,12 +25,12 @@ export class SmoothRotation {
   private weights = new Float64Array(0);
   private effective = new Float64Array(0);
   private current = new Float64Array(0);
-  private ids = new Float64Array(0);
+  private ids = new Int32Array(0);
   /** Survives rebuilds: the state of every id ever scheduled. */
   private readonly saved = new Map<number, { weight: number; effective: number; current: number }>();
 
   /** Takes the new (id, weight) list, restoring the state of ids seen before. */
-  rebuild(ids: Float64Array<ArrayBuffer>, weights: Float64Array<ArrayBuffer>): void {
+  rebuild(ids: Int32Array<ArrayBuffer>, weights: Float64Array<ArrayBuffer>): void {
     this.saveState();
     const n = ids.length;
     this.ids = ids;
