@@ -1,0 +1,52 @@
+/**
+ * meshsim's public API: what notebooks and library users import. One simulation is a plain
+ * function call (scenario object in, metrics out: no files, no globals), cheap enough to run
+ * thousands of times in one process.
+ *
+ * ```ts
+ * import { resolveScenario, runScenario, formatTable } from 'meshsim';
+ * const { scenario } = resolveScenario({ name: 'demo', duration: '30s', arrivals: { kind: 'poisson', rate: 500 },
+ *   service: { instances: 8, serviceTime: { dist: 'exponential', mean: '10ms' } }, balancer: { kind: 'least_request' } });
+ * console.log(formatTable(runScenario(scenario)));
+ * ```
+ */
+export { MESHSIM_VERSION } from './version.js';
+
+// Scenarios: the schema is the single source of the Scenario type.
+export {
+  scenarioSchema,
+  type Scenario,
+  type ScenarioInput,
+  type DistributionSpec,
+  type ArrivalSpec,
+  type KeySpec,
+  type ServiceSpec,
+} from './scenario/schema.js';
+export { loadScenarioFile, resolveScenario, ScenarioError, type LoadedScenario, type ScenarioProblem } from './scenario/load.js';
+export { scenarioJsonSchema } from './scenario/json-schema.js';
+export { parseDuration, formatDuration } from './scenario/duration.js';
+
+// Simulation.
+export { runScenario, simulateReplication, type RunOptions } from './sim/run-scenario.js';
+export type { ReplicationMetrics, LatencyMetrics } from './metrics/types.js';
+
+// Statistics and outputs.
+export { summarizeReplications, summarizeSample, getMetric, metricPaths } from './analysis/summarize.js';
+export { studentTQuantile } from './analysis/student-t.js';
+export type { RunResult, StrategyResult } from './analysis/types.js';
+export { formatSummaryJson } from './output/summary-json.js';
+export { formatSummaryCsv } from './output/summary-csv.js';
+export { formatTable } from './output/table.js';
+export { writeRunOutputs, writeFileAtomic } from './output/write-files.js';
+
+// The engine's checks against queueing theory, and the formulas behind them.
+export { QUEUEING_CHECKS, runCheck, type QueueingCheck, type CheckOutcome, type CheckMode } from './validation/checks.js';
+export * from './validation/queueing-theory.js';
+
+// Workload building blocks (each sampler knows its mean and variance).
+export { createSampler, distributionMoments, describeDistribution, type Sampler } from './model/distributions/index.js';
+export { createArrivalProcess, meanArrivalRate, type ArrivalProcess } from './model/arrivals/index.js';
+export { streamFactory, RngStream, type RngFactory } from './engine/rng.js';
+
+// The balancers, also published alone as `meshsim/balancers`.
+export * from './balancers/index.js';
