@@ -44,6 +44,7 @@ export function buildProgram(): Command {
     .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
     .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+    .option('--timing', 'print the wall time of the simulation and its rate on stderr')
     .action(runCommand);
 
   program

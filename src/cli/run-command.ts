@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { loadScenarioFile } from '../scenario/load.js';
 import { runScenario } from '../sim/run-scenario.js';
 import { formatSummaryJson } from '../output/summary-json.js';
@@ -13,6 +14,7 @@ export interface RunFlags {
   replications?: number;
   format: 'table' | 'json';
   quiet?: boolean;
+  timing?: boolean;
 }
 
 /** A folder name from a scenario name: letters, digits, dot, dash and underscore. */
@@ -29,14 +31,25 @@ export function runCommand(file: string, flags: RunFlags): void {
   if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
 
   const progress = createProgress(scenario.name, !flags.quiet);
+  const started = performance.now();
   let result;
   try {
     result = runScenario(scenario, { onReplication: (done, total) => progress.update(done, total) });
   } finally {
     progress.stop();
   }
+  const simulationSeconds = (performance.now() - started) / 1000;
   const dir = flags.out ?? join('out', outputFolderName(scenario.name));
   const written = writeRunOutputs(dir, result);
+
+  if (flags.timing) {
+    const simulated = result.results.reduce((sum, r) => sum + r.replicationMetrics.reduce((a, m) => a + m.arrived, 0), 0);
+    process.stderr.write(
+      `meshsim: timing: ${simulated} requests simulated in ${simulationSeconds.toFixed(3)} s ` +
+        `(${Math.round(simulated / simulationSeconds)} requests/s), ` +
+        `${(performance.now() / 1000).toFixed(3)} s since the process started\n`,
+    );
+  }
 
   if (flags.format === 'json') {
     process.stdout.write(formatSummaryJson(result));

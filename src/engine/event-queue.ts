@@ -7,22 +7,18 @@
  * events), which keeps the comparison to two loads. The priority doubles as the event's kind:
  * give each kind its own priority.
  *
- * An event is plain numbers: its kind (= priority), a target (an entity index, int32) and a
- * small aux word (0 … 2^20, e.g. an outcome code), packed into one float64 payload. Three
- * float64 arrays per entry keep every sift step to three moves; no closure or object is
- * allocated per event. Cost: push and pop O(log n); capacity doubles when full.
+ * An event is two numbers: its kind (= priority) and a target (an entity index, int32). Three
+ * arrays per entry keep every sift step to three moves; no closure or object is allocated per
+ * event. Cost: push and pop O(log n); capacity doubles when full.
  */
 const SEQ_SPAN = 2 ** 44;
-const TARGET_SPAN = 2 ** 32;
-const TARGET_OFFSET = 2 ** 31; // int32 targets, including -1, stored as non-negative
 
 export const MAX_PRIORITY = 255;
-export const MAX_AUX = 2 ** 20;
 
 export class EventQueue {
   private time: Float64Array;
   private order: Float64Array;
-  private payload: Float64Array;
+  private targets: Int32Array;
   private count = 0;
   private seq = 0;
 
@@ -30,13 +26,12 @@ export class EventQueue {
   popTime = 0;
   popKind = 0;
   popTarget = 0;
-  popAux = 0;
 
   constructor(initialCapacity = 1024) {
     const n = Math.max(16, initialCapacity);
     this.time = new Float64Array(n);
     this.order = new Float64Array(n);
-    this.payload = new Float64Array(n);
+    this.targets = new Int32Array(n);
   }
 
   get size(): number {
@@ -49,13 +44,12 @@ export class EventQueue {
   }
 
   /** Schedules an event; `priority` (0 … 255) orders equal times and is returned as the kind. */
-  push(time: number, priority: number, target: number, aux = 0): void {
+  push(time: number, priority: number, target: number): void {
     if (this.count === this.time.length) this.grow();
     const key = priority * SEQ_SPAN + this.seq++;
-    const data = aux * TARGET_SPAN + (target + TARGET_OFFSET);
     const t = this.time;
     const o = this.order;
-    const d = this.payload;
+    const d = this.targets;
     // Sift up with a hole: move parents down until the new entry's place is found.
     let i = this.count++;
     while (i > 0) {
@@ -69,23 +63,18 @@ export class EventQueue {
     }
     t[i] = time;
     o[i] = key;
-    d[i] = data;
+    d[i] = target;
   }
 
-  /** Removes the earliest event into popTime/popKind/popTarget/popAux; false when empty. */
+  /** Removes the earliest event into popTime/popKind/popTarget; false when empty. */
   pop(): boolean {
     if (this.count === 0) return false;
     const t = this.time;
     const o = this.order;
-    const d = this.payload;
+    const d = this.targets;
     this.popTime = t[0]!;
-    const key = o[0]!;
-    const kind = Math.floor(key / SEQ_SPAN);
-    this.popKind = kind;
-    const data = d[0]!;
-    const aux = Math.floor(data / TARGET_SPAN);
-    this.popAux = aux;
-    this.popTarget = data - aux * TARGET_SPAN - TARGET_OFFSET;
+    this.popKind = Math.floor(o[0]! / SEQ_SPAN);
+    this.popTarget = d[0]!;
     const last = --this.count;
     if (last === 0) return true;
     const lt = t[last]!;
@@ -117,13 +106,14 @@ export class EventQueue {
 
   private grow(): void {
     const n = this.time.length * 2;
-    const grow = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    this.time = grow(this.time);
-    this.order = grow(this.order);
-    this.payload = grow(this.payload);
+    const time = new Float64Array(n);
+    const order = new Float64Array(n);
+    const targets = new Int32Array(n);
+    time.set(this.time);
+    order.set(this.order);
+    targets.set(this.targets);
+    this.time = time;
+    this.order = order;
+    this.targets = targets;
   }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue, MAX_AUX, MAX_PRIORITY } from '../../src/engine/event-queue.js';
+import { EventQueue, MAX_PRIORITY } from '../../src/engine/event-queue.js';
 
 describe('EventQueue', () => {
   it('pops in (time, priority, insertion) order, a total order with no random ties', () => {
@@ -11,7 +11,7 @@ describe('EventQueue', () => {
         }),
         (events) => {
           const q = new EventQueue(16); // small, so the property also exercises growth
-          events.forEach((e, i) => q.push(e.time, e.priority, i - 1, i * 2));
+          events.forEach((e, i) => q.push(e.time, e.priority, i - 1));
           const expected = events
             .map((e, i) => ({ ...e, i }))
             .sort((a, b) => a.time - b.time || a.priority - b.priority || a.i - b.i);
@@ -19,7 +19,6 @@ describe('EventQueue', () => {
           while (q.pop()) {
             const i = q.popTarget + 1;
             expect(q.popKind).toBe(events[i]!.priority);
-            expect(q.popAux).toBe(i * 2);
             popped.push(i);
           }
           expect(popped).toEqual(expected.map((e) => e.i));
@@ -28,14 +27,14 @@ describe('EventQueue', () => {
     );
   });
 
-  it('round-trips negative targets and the largest aux and priority', () => {
+  it('round-trips negative and extreme int32 targets and the largest priority', () => {
     const q = new EventQueue();
-    q.push(1.5, MAX_PRIORITY, -1, MAX_AUX - 1);
-    q.push(1.5, 0, 2 ** 31 - 1, 0);
+    q.push(1.5, MAX_PRIORITY, -1);
+    q.push(1.5, 0, 2 ** 31 - 1);
     expect(q.pop()).toBe(true);
-    expect([q.popTime, q.popKind, q.popTarget, q.popAux]).toEqual([1.5, 0, 2 ** 31 - 1, 0]);
+    expect([q.popTime, q.popKind, q.popTarget]).toEqual([1.5, 0, 2 ** 31 - 1]);
     expect(q.pop()).toBe(true);
-    expect([q.popTime, q.popKind, q.popTarget, q.popAux]).toEqual([1.5, MAX_PRIORITY, -1, MAX_AUX - 1]);
+    expect([q.popTime, q.popKind, q.popTarget]).toEqual([1.5, MAX_PRIORITY, -1]);
   });
 
   it('interleaves pushes and pops correctly', () => {
