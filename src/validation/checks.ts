@@ -75,75 +75,107 @@ function build(input: Omit<ScenarioInput, 'duration' | 'warmup' | 'replications'
 }
 
 const exponential = { dist: 'exponential', mean: MEAN_SERVICE_MS } as const;
+const EXACT_MEAN = { biasAllowance: 0, biasReason: 'none: the mean is computed exactly' };
 
-/** A single-queue model with `c` servers at utilisation ρ. */
-function singleQueue(name: string, rho: number, c: number, serviceTime: ScenarioInput['service']['serviceTime']) {
+interface SingleQueueCheck {
+  id: string;
+  title: string;
+  metric: QueueingCheck['metric'];
+  theory: number;
+  biasAllowance: number;
+  biasReason: string;
+  rho: number;
+  servers: number;
+  serviceTime: ScenarioInput['service']['serviceTime'];
+  quick: Size;
+  full: Size;
+}
+
+/** One FIFO queue with `servers` servers at utilisation ρ, Poisson arrivals. */
+function singleQueueCheck(c: SingleQueueCheck): QueueingCheck {
   return {
-    name,
-    seed: 7,
-    arrivals: { kind: 'poisson' as const, rate: (rho * c * 1000) / MEAN_SERVICE_MS },
-    service: { instances: 1, concurrency: c, serviceTime },
-    balancer: { kind: 'random' as const },
+    id: c.id,
+    title: c.title,
+    metric: c.metric,
+    theory: c.theory,
+    biasAllowance: c.biasAllowance,
+    biasReason: c.biasReason,
+    scenario: (mode) =>
+      build(
+        {
+          name: `validate-${c.id}`,
+          seed: 7,
+          arrivals: { kind: 'poisson', rate: (c.rho * c.servers * 1000) / MEAN_SERVICE_MS },
+          service: { instances: 1, concurrency: c.servers, serviceTime: c.serviceTime },
+          balancer: { kind: 'random' },
+        },
+        sized(mode, c.quick, c.full),
+      ),
   };
 }
 
 export const QUEUEING_CHECKS: readonly QueueingCheck[] = [
-  {
+  singleQueueCheck({
     id: 'mm1-mean',
     title: 'M/M/1, ρ = 0.7: mean response',
     metric: 'latency.mean',
     theory: (1 / (1 - 0.7)) * MEAN_SERVICE_MS,
-    biasAllowance: 0,
-    biasReason: 'none: the mean is computed exactly',
-    scenario: (mode) =>
-      build(singleQueue('validate-mm1', 0.7, 1, exponential), sized(mode, { replications: 10, seconds: 600, warmupSeconds: 20 }, { replications: 20, seconds: 6000, warmupSeconds: 60 })),
-  },
-  {
+    ...EXACT_MEAN,
+    rho: 0.7,
+    servers: 1,
+    serviceTime: exponential,
+    quick: { replications: 10, seconds: 600, warmupSeconds: 20 },
+    full: { replications: 20, seconds: 6000, warmupSeconds: 60 },
+  }),
+  singleQueueCheck({
     id: 'mm1-p99',
     title: 'M/M/1, ρ = 0.7: p99 response',
     metric: 'latency.p99',
     theory: mm1ResponseQuantile(0.7, 0.99) * MEAN_SERVICE_MS,
     biasAllowance: 0.0005,
     biasReason: 'the latency histogram reports quantiles within 0.05 %',
-    scenario: (mode) =>
-      build(singleQueue('validate-mm1-p99', 0.7, 1, exponential), sized(mode, { replications: 10, seconds: 3000, warmupSeconds: 20 }, { replications: 20, seconds: 20000, warmupSeconds: 60 })),
-  },
-  {
+    rho: 0.7,
+    servers: 1,
+    serviceTime: exponential,
+    quick: { replications: 10, seconds: 3000, warmupSeconds: 20 },
+    full: { replications: 20, seconds: 20000, warmupSeconds: 60 },
+  }),
+  singleQueueCheck({
     id: 'mm16-mean',
     title: 'M/M/16 (one queue), ρ = 0.9: mean response (Erlang C)',
     metric: 'latency.mean',
     theory: mmcMeanResponse(16, 0.9) * MEAN_SERVICE_MS,
-    biasAllowance: 0,
-    biasReason: 'none: the mean is computed exactly',
-    scenario: (mode) =>
-      build(singleQueue('validate-mm16', 0.9, 16, exponential), sized(mode, { replications: 10, seconds: 120, warmupSeconds: 10 }, { replications: 20, seconds: 1200, warmupSeconds: 30 })),
-  },
-  {
+    ...EXACT_MEAN,
+    rho: 0.9,
+    servers: 16,
+    serviceTime: exponential,
+    quick: { replications: 10, seconds: 120, warmupSeconds: 10 },
+    full: { replications: 20, seconds: 1200, warmupSeconds: 30 },
+  }),
+  singleQueueCheck({
     id: 'md1-mean',
     title: 'M/D/1, ρ = 0.9: mean response (Pollaczek–Khinchine)',
     metric: 'latency.mean',
     theory: mg1MeanResponse(0.9, 0) * MEAN_SERVICE_MS,
-    biasAllowance: 0,
-    biasReason: 'none: the mean is computed exactly',
-    scenario: (mode) =>
-      build(
-        singleQueue('validate-md1', 0.9, 1, { dist: 'constant', value: MEAN_SERVICE_MS }),
-        sized(mode, { replications: 10, seconds: 1500, warmupSeconds: 50 }, { replications: 20, seconds: 15000, warmupSeconds: 100 }),
-      ),
-  },
-  {
+    ...EXACT_MEAN,
+    rho: 0.9,
+    servers: 1,
+    serviceTime: { dist: 'constant', value: MEAN_SERVICE_MS },
+    quick: { replications: 10, seconds: 1500, warmupSeconds: 50 },
+    full: { replications: 20, seconds: 15000, warmupSeconds: 100 },
+  }),
+  singleQueueCheck({
     id: 'mh2-1-mean',
     title: 'M/H2/1, SCV = 10, ρ = 0.5: mean response (Pollaczek–Khinchine)',
     metric: 'latency.mean',
     theory: mg1MeanResponse(0.5, 10) * MEAN_SERVICE_MS,
-    biasAllowance: 0,
-    biasReason: 'none: the mean is computed exactly',
-    scenario: (mode) =>
-      build(
-        singleQueue('validate-mh21', 0.5, 1, { dist: 'hyperexponential', mean: MEAN_SERVICE_MS, scv: 10 }),
-        sized(mode, { replications: 10, seconds: 10000, warmupSeconds: 20 }, { replications: 20, seconds: 60000, warmupSeconds: 60 }),
-      ),
-  },
+    ...EXACT_MEAN,
+    rho: 0.5,
+    servers: 1,
+    serviceTime: { dist: 'hyperexponential', mean: MEAN_SERVICE_MS, scv: 10 },
+    quick: { replications: 10, seconds: 10000, warmupSeconds: 20 },
+    full: { replications: 20, seconds: 60000, warmupSeconds: 60 },
+  }),
   {
     id: 'supermarket-d2',
     title: 'Supermarket model, d = 2, λ = 0.9, n = 1000: least_request, one client',
