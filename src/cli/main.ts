@@ -5,9 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MESHSIM_VERSION } from '../version.js';
 import { reportAndExit } from './errors.js';
-import { runCommand } from './run-command.js';
-import { schemaCommand } from './schema-command.js';
-import { validateCommand } from './validate-command.js';
+import type { RunFlags } from './run-command.js';
 
 function positiveInt(flag: string) {
   return (value: string): number => {
@@ -45,15 +43,18 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
     .option('-q, --quiet', 'no progress bar and no warnings on stderr')
     .option('--timing', 'print the wall time of the simulation and its rate on stderr')
-    .action(runCommand);
+    .action(async (file: string, flags: RunFlags) => (await import('./run-command.js')).runCommand(file, flags));
 
   program
     .command('validate')
     .description("check the engine against queueing theory (M/M/1, M/M/c, M/G/1, supermarket model)")
     .option('--quick', 'smaller samples and wider tolerances (seconds instead of minutes)')
-    .action(validateCommand);
+    .action(async (flags: { quick?: boolean }) => (await import('./validate-command.js')).validateCommand(flags));
 
-  program.command('schema').description('print the JSON Schema of scenario files').action(schemaCommand);
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files')
+    .action(async () => (await import('./schema-command.js')).schemaCommand());
   return program;
 }
 
