@@ -17,6 +17,8 @@ export interface Endpoint {
   /** Positive load-balancing weight (Envoy's `load_balancing_weight`, NGINX/HAProxy `weight`). */
   readonly weight: number;
   readonly zone: string;
+  /** Envoy priority level: 0 (the default) is the highest; higher levels take traffic as lower ones fail. */
+  readonly priority?: number;
 }
 
 /** What the caller tells the balancer about load: its OWN view, never global truth. */
@@ -30,6 +32,33 @@ export interface BalancerDeps {
   /** Current time in milliseconds (simulated time in meshsim, wall time in a proxy). */
   readonly now: () => number;
   readonly load: LoadView;
+  /** The caller's own zone, for zone-aware routing; absent when unknown. */
+  readonly localZone?: string;
+  /**
+   * Global knowledge no real proxy has: the true number of requests at each endpoint (in
+   * service and waiting), over every client. Only research reference policies (JSQ) read it;
+   * undefined outside the simulator.
+   */
+  readonly global?: GlobalView;
+}
+
+/** The simulator's true instance state, for research reference policies only. */
+export interface GlobalView {
+  /** Requests at endpoint `id` from every client: in service plus waiting in its queue. */
+  queueLength(id: number): number;
+}
+
+/**
+ * Load an endpoint reports about itself with a response (gRPC ORCA-style per-request
+ * reports): what gRPC's weighted_round_robin turns into weights.
+ */
+export interface BackendReport {
+  /** Busy fraction of the endpoint's servers, recent time average, in [0, 1]. */
+  readonly utilization: number;
+  /** Responses per second the endpoint served recently, over every client. */
+  readonly qps: number;
+  /** Error responses per second the endpoint served recently. */
+  readonly eps: number;
 }
 
 /**
@@ -45,4 +74,18 @@ export interface Balancer {
   setEndpoints(endpoints: readonly Endpoint[]): void;
   /** Returns the id of the chosen endpoint, or -1 when there is none to choose. */
   pick(ctx: PickContext): number;
+  /**
+   * Optional feedback, called once for every request this balancer picked `id` for, when it
+   * ends at the caller: a response (`ok` true for success, false for an error or a
+   * rejection) or a timeout (`ok` false, `rttMs` the time waited). Latency-aware policies
+   * (peak EWMA) learn from it. Called after the caller's LoadView has counted the end.
+   */
+  onComplete?(id: number, rttMs: number, ok: boolean): void;
+  /** Optional: the endpoint's own load report that came with a response (gRPC ORCA). */
+  onBackendReport?(id: number, report: BackendReport): void;
+  /**
+   * Optional, research policies (JIQ): endpoint `id` has just become idle and chose this
+   * caller's idle queue to announce it.
+   */
+  onIdle?(id: number): void;
 }

@@ -162,6 +162,7 @@ const override = z
     speed: z.number().positive().optional().describe('scales the service rate: 0.5 serves at half speed'),
     weight: z.number().positive().optional().describe('load-balancing weight'),
     zone: z.string().min(1).optional(),
+    priority: z.int().nonnegative().optional().describe('Envoy priority level; 0 (the default) is the highest'),
   })
   .superRefine((o, ctx) => {
     if ((o.instance === undefined) === (o.instances === undefined)) {
@@ -195,7 +196,16 @@ export const scenarioSchema = z
       .optional()
       .describe('after arrivals stop, wait at most this long for in-flight requests; default: until all finish'),
     replications: z.int().positive().default(1),
-    clients: z.strictObject({ count: z.int().positive().default(1) }).default({ count: 1 }),
+    clients: z
+      .strictObject({
+        count: z.int().positive().default(1),
+        zones: z
+          .array(z.string().min(1))
+          .min(1)
+          .optional()
+          .describe('zones of the clients, assigned in turn (client i is in zones[i mod length]); default the service zone'),
+      })
+      .default({ count: 1 }),
     arrivals,
     service,
     network: z

@@ -10,9 +10,9 @@ import type { RunResult, StrategyResult } from '../analysis/types.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MESHSIM_VERSION } from '../version.js';
-import { Simulation } from './simulation.js';
+import { Simulation, type SimulationOptions } from './simulation.js';
 
-export interface RunOptions {
+export interface RunOptions extends SimulationOptions {
   /** Strategies to run under common random numbers; default: the scenario's `balancer`. */
   balancers?: readonly BalancerConfig[];
   /** Called after each replication, e.g. for a progress bar. */
@@ -24,8 +24,9 @@ export function simulateReplication(
   scenario: Scenario,
   replication = 0,
   balancer: BalancerConfig = scenario.balancer,
+  options: SimulationOptions = {},
 ): ReplicationMetrics {
-  return new Simulation(scenario, balancer, replication).run();
+  return new Simulation(scenario, balancer, replication, options).run();
 }
 
 /** Runs every replication of every strategy and summarises each with 95 % intervals. */
@@ -36,7 +37,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   const results: StrategyResult[] = strategies.map((balancer) => {
     const replicationMetrics: ReplicationMetrics[] = [];
     for (let r = 0; r < scenario.replications; r++) {
-      replicationMetrics.push(simulateReplication(scenario, r, balancer));
+      replicationMetrics.push(simulateReplication(scenario, r, balancer, options));
       options.onReplication?.(++done, total);
     }
     const { metrics, ci95 } = summarizeReplications(replicationMetrics);

@@ -20,12 +20,13 @@ import { EventQueue } from '../engine/event-queue.js';
 import { streamFactory, type RngStream } from '../engine/rng.js';
 import type { BalancerConfig } from '../balancers/configs.js';
 import { createBalancer } from '../balancers/registry.js';
-import type { Balancer, Endpoint, PickContext } from '../balancers/types.js';
+import type { Balancer, BalancerDeps, Endpoint, PickContext } from '../balancers/types.js';
 import { ActiveRequests } from '../load/active-requests.js';
 import { createArrivalProcess, type ArrivalProcess } from '../model/arrivals/index.js';
 import { createSampler, type Sampler } from '../model/distributions/index.js';
 import { IntFifo } from '../model/int-fifo.js';
 import { createKeySampler, type KeySampler } from '../model/keys.js';
+import { InstanceLoadReports } from '../model/instance-load-reports.js';
 import { PENDING_AT_CLIENT, RequestPool } from '../model/request-pool.js';
 import type { Scenario } from '../scenario/schema.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
@@ -42,8 +43,19 @@ const EV_REACH = 4;
 
 const REPORTED_QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
 
+export interface SimulationOptions {
+  /**
+   * Builds each client's balancer; default the built-in registry. Plug-in balancers and tests
+   * supply their own (the config passed is the strategy's).
+   */
+  createBalancer?: (config: BalancerConfig, deps: BalancerDeps) => Balancer;
+}
+
 interface Client {
   readonly balancer: Balancer;
+  /** Whether the balancer takes onComplete / onBackendReport feedback (checked once, not per request). */
+  readonly wantsCompletions: boolean;
+  readonly wantsReports: boolean;
   readonly load: ActiveRequests;
   readonly context: PickContext;
   /** (slot, generation) pairs in deadline order: the timeout is the same for every request. */
@@ -75,6 +87,9 @@ export class Simulation {
 
   private readonly clients: Client[];
   private readonly timeout: number;
+  /** Announces idle instances to a random client's balancer (JIQ); null unless one listens. */
+  private readonly idleAnnouncements: RngStream | null;
+  private readonly instanceLoad: InstanceLoadReports | null;
 
   // Stop rules.
   private readonly arrivalLimit: number;
@@ -96,6 +111,7 @@ export class Simulation {
     private readonly scenario: Scenario,
     balancer: BalancerConfig,
     replication: number,
+    options: SimulationOptions = {},
   ) {
     const streams = streamFactory(scenario.seed, replication);
     this.arrivals = createArrivalProcess(scenario.arrivals, streams('arrivals'));
@@ -126,16 +142,41 @@ export class Simulation {
         if (o.zone !== undefined) zone[id] = o.zone;
       }
     }
-    const endpoints: Endpoint[] = Array.from({ length: n }, (_, id) => ({ id, weight: weight[id]!, zone: zone[id]! }));
+    const priority = new Int32Array(n);
+    for (const o of service.overrides) {
+      if (o.priority === undefined) continue;
+      for (const id of o.instances ?? [o.instance!]) priority[id] = o.priority;
+    }
+    const endpoints: Endpoint[] = Array.from({ length: n }, (_, id) => ({
+      id,
+      weight: weight[id]!,
+      zone: zone[id]!,
+      priority: priority[id]!,
+    }));
 
     this.timeout = scenario.timeout ?? Infinity;
     const now = () => this.now;
+    const global = { queueLength: (id: number) => this.busy[id]! + this.waiting[id]!.length };
+    const clientZones = scenario.clients.zones ?? [service.zone];
     this.clients = Array.from({ length: scenario.clients.count }, (_, c) => {
       const load = new ActiveRequests(n);
-      const instance = createBalancer(balancer, { random: streams(`client/${c}/balancer`), now, load });
+      const localZone = clientZones[c % clientZones.length]!;
+      const build = options.createBalancer ?? createBalancer;
+      const instance = build(balancer, { random: streams(`client/${c}/balancer`), now, load, localZone, global });
       instance.setEndpoints(endpoints);
-      return { balancer: instance, load, context: { key: -1 }, timeouts: new IntFifo(64), timerArmed: false };
+      return {
+        balancer: instance,
+        wantsCompletions: typeof instance.onComplete === 'function',
+        wantsReports: typeof instance.onBackendReport === 'function',
+        load,
+        context: { key: -1 },
+        timeouts: new IntFifo(64),
+        timerArmed: false,
+      };
     });
+    const listensForIdle = this.clients.some((c) => typeof c.balancer.onIdle === 'function');
+    this.idleAnnouncements = listensForIdle ? streams('idle-announcements') : null;
+    this.instanceLoad = this.clients.some((c) => c.wantsReports) ? new InstanceLoadReports(n, this.concurrency) : null;
 
     this.arrivalLimit = scenario.requests ?? Infinity;
     this.arrivalHorizon = scenario.duration ?? Infinity;
@@ -148,6 +189,9 @@ export class Simulation {
     // The one pending arrival waits beside the heap rather than in it, which saves a push and
     // a pop per request. At equal times heap events go first, as if arrivals had the lowest
     // priority.
+    if (this.idleAnnouncements !== null) {
+      for (let instance = 0; instance < this.instanceCount; instance++) this.announceIdle(instance);
+    }
     let nextArrival = this.nextArrivalTime();
     let stopAt = Infinity;
     for (;;) {
@@ -249,6 +293,7 @@ export class Simulation {
   private reach(slot: number): void {
     const instance = this.pool.instance[slot]!;
     if (this.busy[instance]! < this.concurrency) {
+      this.instanceLoad?.busyChanged(instance, this.busy[instance]!, this.now);
       this.busy[instance]!++;
       this.startService(slot, instance);
     } else if (this.waiting[instance]!.length < this.queueLimit) {
@@ -266,8 +311,12 @@ export class Simulation {
     const instance = this.pool.instance[slot]!;
     if (this.pool.counted[slot] === 1) this.served[instance]!++;
     const waiting = this.waiting[instance]!;
-    if (waiting.length > 0) this.startService(waiting.shift(), instance);
-    else this.busy[instance]!--;
+    this.instanceLoad?.completed(instance, this.busy[instance]!, this.now);
+    if (waiting.length > 0) {
+      this.startService(waiting.shift(), instance);
+    } else if (--this.busy[instance]! === 0 && this.idleAnnouncements !== null) {
+      this.announceIdle(instance);
+    }
     this.respond(slot, true);
   }
 
@@ -282,7 +331,10 @@ export class Simulation {
     const pool = this.pool;
     if (pool.flags[slot] === PENDING_AT_CLIENT) {
       const client = this.clients[pool.client[slot]!]!;
-      client.load.end(pool.instance[slot]!);
+      const instance = pool.instance[slot]!;
+      client.load.end(instance);
+      if (client.wantsCompletions) client.balancer.onComplete!(instance, this.now - pool.arrival[slot]!, ok);
+      if (client.wantsReports) client.balancer.onBackendReport!(instance, this.instanceLoad!.report(instance, this.busy[instance]!, this.now));
       if (pool.counted[slot] === 1) {
         this.pendingCounted--;
         if (ok) {
@@ -314,6 +366,7 @@ export class Simulation {
         }
         pool.flags[slot] = 0;
         client.load.end(pool.instance[slot]!);
+        if (client.wantsCompletions) client.balancer.onComplete!(pool.instance[slot]!, this.timeout, false);
         if (pool.counted[slot] === 1) {
           this.timedOut++;
           this.pendingCounted--;
@@ -322,6 +375,12 @@ export class Simulation {
       fifo.shift();
       fifo.shift();
     }
+  }
+
+  /** JIQ-Random (Lu et al. 2011): an idle instance joins the idle queue of a random client. */
+  private announceIdle(instance: number): void {
+    const client = this.clients[this.idleAnnouncements!.int(this.clients.length)]!;
+    client.balancer.onIdle?.(instance);
   }
 
   private metrics(): ReplicationMetrics {
