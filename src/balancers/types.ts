@@ -19,6 +19,17 @@ export interface Endpoint {
   readonly zone: string;
   /** Envoy priority level: 0 (the default) is the highest; higher levels take traffic as lower ones fail. */
   readonly priority?: number;
+  /**
+   * False when health checking or outlier detection has taken the endpoint out of rotation
+   * (default true). Balancers with Envoy's host selection still receive such endpoints: they
+   * count towards priority loads and the panic threshold, and are picked only in panic.
+   */
+  readonly healthy?: boolean;
+  /**
+   * When the endpoint last became healthy (ms), the start of Envoy's slow-start window; absent
+   * when unknown, and the balancer then uses the time it first saw the endpoint.
+   */
+  readonly healthySince?: number;
 }
 
 /** What the caller tells the balancer about load: its OWN view, never global truth. */
