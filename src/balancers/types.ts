@@ -81,6 +81,12 @@ export interface PickContext {
 }
 
 export interface Balancer {
+  /**
+   * True when the balancer does its own host selection over health (Envoy's priority and
+   * panic logic): the caller then passes every endpoint with its `healthy` flag. Otherwise the
+   * caller passes only the healthy endpoints (and none at all when none is healthy).
+   */
+  readonly healthAware?: boolean;
   /** Replaces the set of endpoints eligible for picks (membership, health or weight change). */
   setEndpoints(endpoints: readonly Endpoint[]): void;
   /** Returns the id of the chosen endpoint, or -1 when there is none to choose. */
