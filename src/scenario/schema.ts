@@ -7,34 +7,10 @@
  */
 import { z } from 'zod';
 import { balancerConfig } from '../balancers/configs.js';
-import { DURATION_UNITS, formatDuration, parseDuration } from './duration.js';
+import { formatDuration } from './duration.js';
+import { duration, isNonNegative, isPositive, positiveDuration } from './common-schema.js';
 import { expectedText } from './expected-text.js';
-
-const DURATION_PATTERN = '^\\s*(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?\\s*(ns|us|µs|ms|s|min|m|h)\\s*$';
-
-// Guards for cross-field rules, which zod also runs on values that failed their own checks.
-function isNonNegative(x: unknown): x is number {
-  return typeof x === 'number' && Number.isFinite(x) && x >= 0;
-}
-function isPositive(x: unknown): x is number {
-  return isNonNegative(x) && x > 0;
-}
-
-/** A duration: a number of milliseconds, or a string with a unit such as `250us` or `30s`. */
-export const duration = z
-  .union([
-    z.number().nonnegative(),
-    z.string().regex(new RegExp(DURATION_PATTERN), `a duration such as "250us", "10ms" or "30s" (units: ${DURATION_UNITS})`),
-  ])
-  .transform((v) => (typeof v === 'number' ? v : parseDuration(v)!))
-  .describe('milliseconds as a number, or a string with a unit (ns, us, ms, s, m, h)')
-  .register(expectedText, {
-    expected: `a duration such as "250us", "10ms" or "30s" (units ${DURATION_UNITS}; a number means ms)`,
-  });
-
-const positiveDuration = duration.refine((ms) => ms > 0, 'a duration greater than zero').register(expectedText, {
-  expected: `a positive duration such as "250us", "10ms" or "30s" (units ${DURATION_UNITS}; a number means ms)`,
-});
+import { failureKeys, refineFailureKeys } from './failure-schema.js';
 
 /** Distributions of times (service times, network latency). All parameters in milliseconds. */
 export const distribution = z.discriminatedUnion('dist', [
@@ -214,6 +190,7 @@ export const scenarioSchema = z
     timeout: positiveDuration.optional().describe('per request at the client'),
     balancer: balancerConfig,
     compare: z.array(balancerConfig).min(1).optional().describe('strategies for `meshsim compare`'),
+    ...failureKeys,
   })
   // Cross-field rules. zod runs them even when some fields failed their own checks without
   // aborting (a negative number, say), so each rule first checks that its inputs are sound and
@@ -237,6 +214,7 @@ export const scenarioSchema = z
     }
     const instances = s.service.instances;
     if (!Number.isInteger(instances) || instances <= 0) return;
+    refineFailureKeys(s, ctx);
     s.service.overrides.forEach((o, i) => {
       for (const [j, id] of (o.instances ?? (o.instance === undefined ? [] : [o.instance])).entries()) {
         if (id >= instances) {
@@ -258,3 +236,12 @@ export type DistributionSpec = z.output<typeof distribution>;
 export type ArrivalSpec = z.output<typeof arrivals>;
 export type KeySpec = NonNullable<ArrivalSpec['keys']>;
 export type ServiceSpec = z.output<typeof service>;
+export type {
+  FaultSpec,
+  HealthCheckSpec,
+  HeartbeatSpec,
+  LivenessSpec,
+  OutlierDetectionSpec,
+  RestartSpec,
+  RetrySpec,
+} from './failure-schema.js';

@@ -37,6 +37,9 @@ describe('loadScenarioFile', () => {
         { kind: 'round_robin' },
         { kind: 'least_request', choices: 2, selection: 'n_choices', activeRequestBias: 1 },
       ],
+      faults: [],
+      restart: { startupTime: 0, backoff: { initial: 10_000, max: 300_000, resetAfter: 600_000 } },
+      timeseries: { window: 1000 },
     });
     // ρ = 1.44/ms × 10 ms / 15.5 servers ≈ 0.93, and there is a warm-up: nothing to warn about.
     expect(warnings).toEqual([]);
@@ -61,6 +64,9 @@ describe('loadScenarioFile', () => {
         overrides: [],
       },
       balancer: { kind: 'random' },
+      faults: [],
+      restart: { startupTime: 0, backoff: { initial: 10_000, max: 300_000, resetAfter: 600_000 } },
+      timeseries: { window: 1000 },
     });
     // `requests` instead of `duration`: the zero warm-up warning does not apply.
     expect(warnings).toEqual([]);
