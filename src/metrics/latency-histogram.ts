@@ -2,33 +2,38 @@
  * Latency recording in constant memory: a log-linear histogram in the manner of HDR
  * Histogram, indexed straight from the bits of the IEEE-754 double.
  *
- * Bucket = (binary exponent, top SUB_BITS mantissa bits). With SUB_BITS = 10 a bucket spans
- * a relative width of 2^-10, and a quantile is reported as the bucket midpoint, so its
- * relative error is at most 2^-11 ≈ 0.049 % (clamped into the exact [min, max]). The mean
+ * Bucket = (binary exponent, top `subBits` mantissa bits). With the default 10 bits a bucket
+ * spans a relative width of 2^-10, and a quantile is reported as the bucket midpoint, so its
+ * relative error is at most 2^-11 ≈ 0.049 % (clamped into the exact [min, max]). Coarser
+ * histograms (per time-series window) pass fewer bits: 4 bits give 2^-5 ≈ 3 %. The mean
  * and the maximum are exact. Range: 2^-20 ms (about 1 ns) to 2^31 ms (about 25 days);
  * values outside are clamped into the end buckets, zero has its own bucket.
  * Cost: record() is a few integer operations and no allocation.
  */
-const SUB_BITS = 10;
-const SUB_COUNT = 1 << SUB_BITS;
+const DEFAULT_SUB_BITS = 10;
 const EXP_MIN = 1023 - 20; // biased exponent of 2^-20
 const EXP_MAX = 1023 + 30; // biased exponent of 2^30 (values up to 2^31)
-const BUCKETS = (EXP_MAX - EXP_MIN + 1) * SUB_COUNT;
 
-/** Guaranteed bound on the relative error of a reported quantile. */
-export const QUANTILE_RELATIVE_ERROR = 2 ** -(SUB_BITS + 1);
+/** Guaranteed bound on the relative error of a reported quantile (default precision). */
+export const QUANTILE_RELATIVE_ERROR = 2 ** -(DEFAULT_SUB_BITS + 1);
 
 const scratch = new Float64Array(1);
 const scratchWords = new Uint32Array(scratch.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: high word is [1]
 
 export class LatencyHistogram {
-  private readonly counts = new Float64Array(BUCKETS);
+  private readonly counts: Float64Array;
+  private readonly subBits: number;
   private zeros = 0;
   private n = 0;
   private sum = 0;
   private minValue = Infinity;
   private maxValue = -Infinity;
+
+  constructor(subBits = DEFAULT_SUB_BITS) {
+    this.subBits = subBits;
+    this.counts = new Float64Array((EXP_MAX - EXP_MIN + 1) << subBits);
+  }
 
   record(value: number): void {
     this.n++;
@@ -39,7 +44,7 @@ export class LatencyHistogram {
       this.zeros++;
       return;
     }
-    this.counts[bucketOf(value)]!++;
+    this.counts[bucketOf(value, this.subBits)]!++;
   }
 
   get count(): number {
@@ -66,35 +71,36 @@ export class LatencyHistogram {
     let cumulative = this.zeros;
     const rankOf = (p: number) => Math.max(1, Math.ceil(p * this.n));
     while (k < ps.length && cumulative >= rankOf(ps[k]!)) out[k++] = 0;
-    for (let b = 0; b < BUCKETS && k < ps.length; b++) {
+    for (let b = 0; b < this.counts.length && k < ps.length; b++) {
       const c = this.counts[b]!;
       if (c === 0) continue;
       cumulative += c;
       while (k < ps.length && cumulative >= rankOf(ps[k]!)) {
-        out[k++] = Math.min(this.maxValue, Math.max(this.minValue, bucketMidpoint(b)));
+        out[k++] = Math.min(this.maxValue, Math.max(this.minValue, bucketMidpoint(b, this.subBits)));
       }
     }
     return out;
   }
 }
 
-function bucketOf(value: number): number {
+function bucketOf(value: number, subBits: number): number {
   scratch[0] = value;
   const high = scratchWords[HIGH]!;
   let exponent = high >>> 20;
-  let sub = (high & 0xfffff) >>> (20 - SUB_BITS);
+  let sub = (high & 0xfffff) >>> (20 - subBits);
   if (exponent < EXP_MIN) {
     exponent = EXP_MIN;
     sub = 0;
   } else if (exponent > EXP_MAX) {
     exponent = EXP_MAX;
-    sub = SUB_COUNT - 1;
+    sub = (1 << subBits) - 1;
   }
-  return ((exponent - EXP_MIN) << SUB_BITS) | sub;
+  return ((exponent - EXP_MIN) << subBits) | sub;
 }
 
-function bucketMidpoint(bucket: number): number {
-  const exponent = (bucket >>> SUB_BITS) + EXP_MIN - 1023;
-  const sub = bucket & (SUB_COUNT - 1);
-  return 2 ** exponent * (1 + (sub + 0.5) / SUB_COUNT);
+function bucketMidpoint(bucket: number, subBits: number): number {
+  const subCount = 1 << subBits;
+  const exponent = (bucket >>> subBits) + EXP_MIN - 1023;
+  const sub = bucket & (subCount - 1);
+  return 2 ** exponent * (1 + (sub + 0.5) / subCount);
 }
