@@ -33,7 +33,7 @@ export interface ReplicationMetrics {
   rejected: number;
   /** Counted requests still unfinished when the run stopped (only with `drain`). */
   inFlightAtEnd: number;
-  /** Completed counted requests per second of the counted window. */
+  /** Counted requests answered (completed, failed or rejected: not timed out) per second of the counted window. */
   throughput: number;
   /** Completed over counted. */
   availability: number;
@@ -42,7 +42,39 @@ export interface ReplicationMetrics {
   imbalance: { maxOverMean: number; cov: number };
   /** Counted requests served (completed service) per instance. */
   perInstance: number[];
+  /** f: instances with a fault at some point of the counted window. */
   faultyInstances: number;
+  detection: {
+    /** Fault episodes (per instance) during the run. */
+    faults: number;
+    /** ms from a fault's start to its first detection by any mechanism; NaN when none was detected. */
+    meanTimeToDetect: number;
+    maxTimeToDetect: number;
+    /** Faults never detected while active. */
+    missed: number;
+    /** Unhealthy marks, ejections or suspicions of an instance with no active fault. */
+    falsePositives: number;
+  };
+  recovery: {
+    /** r: counted requests that failed an attempt and still succeeded. */
+    recoveredRequests: number;
+    /** ms from a fault's start until its instance serves and every client has it in rotation again. */
+    meanTimeToRecover: number;
+    maxTimeToRecover: number;
+    /** Restarts by the supervisor. */
+    restarts: number;
+  };
+  retries: {
+    /** Retry attempts sent. */
+    sent: number;
+    /** Retries not sent because the retry budget (or max_retries) was exhausted. */
+    budgetRefused: number;
+    /** Attempts sent, first attempts included. */
+    attempts: number;
+    maxAttemptsPerRequest: number;
+  };
+  /** Successful counted requests per second of the counted window. */
+  goodput: number;
   /** Simulated time at the end of the run (ms). */
   simulatedTime: number;
 }

@@ -10,7 +10,7 @@ import type { RunResult, StrategyResult } from '../analysis/types.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MESHSIM_VERSION } from '../version.js';
-import { Simulation, type SimulationOptions } from './simulation.js';
+import { Simulation, type SimulationOptions, type SimulationResult } from './simulation.js';
 
 export interface RunOptions extends SimulationOptions {
   /** Strategies to run under common random numbers; default: the scenario's `balancer`. */
@@ -26,7 +26,20 @@ export function simulateReplication(
   balancer: BalancerConfig = scenario.balancer,
   options: SimulationOptions = {},
 ): ReplicationMetrics {
-  return new Simulation(scenario, balancer, replication, options).run();
+  return new Simulation(scenario, balancer, replication, options).run().metrics;
+}
+
+/**
+ * One replication with everything it recorded: the metrics, the fault, detection and
+ * recovery events (events.csv) and the per-window time series (timeseries.csv).
+ */
+export function simulateReplicationDetailed(
+  scenario: Scenario,
+  replication = 0,
+  balancer: BalancerConfig = scenario.balancer,
+  options: SimulationOptions = {},
+): SimulationResult {
+  return new Simulation(scenario, balancer, replication, { recordEvents: true, recordTimeSeries: true, ...options }).run();
 }
 
 /** Runs every replication of every strategy and summarises each with 95 % intervals. */
