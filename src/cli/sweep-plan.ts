@@ -81,6 +81,16 @@ export function resolveSweepPlan(input: SweepPlanInput): SweepPlan {
     cells.push({ index, params: cellParams(input.params, index), scenario, strategies, labels });
   }
   if (problems.size > 0) throw new ScenarioError([...problems].map((message) => ({ message })));
+  warnings.push(...ineffectiveBalancerParams(input, base));
   const strategies = [...new Set(cells.flatMap((c) => c.labels))];
   return { base, cells, strategies, warnings };
+}
+
+/** A swept `balancer` path changes nothing when the strategies come from elsewhere: say so. */
+function ineffectiveBalancerParams(input: SweepPlanInput, base: Scenario): string[] {
+  const source = input.balancers.length > 0 ? '--balancers' : base.compare !== undefined ? 'the `compare:` list' : undefined;
+  if (source === undefined) return [];
+  return input.params
+    .filter((p) => p.path === 'balancer' || p.path.startsWith('balancer.'))
+    .map((p) => `--param ${p.flag}: has no effect, because the strategies come from ${source}`);
 }
