@@ -6,7 +6,8 @@
 // The library entry points (dist/src/…) are compiled separately by tsc.
 import { build } from 'esbuild';
 
-export const CLI_ENTRY_POINTS = ['src/cli/main.ts'];
+// The sweep worker is an entry of its own: piscina loads it by file name in each thread.
+export const CLI_ENTRY_POINTS = ['src/cli/main.ts', 'src/cli/sweep-worker.ts'];
 
 await build({
   entryPoints: CLI_ENTRY_POINTS,

@@ -5,7 +5,10 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MESHSIM_VERSION } from '../version.js';
 import { reportAndExit } from './errors.js';
+import type { CompareFlags } from './compare-command.js';
+import type { MergeFlags } from './merge-command.js';
 import type { RunFlags } from './run-command.js';
+import type { SweepFlags } from './sweep-command.js';
 
 function positiveInt(flag: string) {
   return (value: string): number => {
@@ -44,6 +47,44 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress bar and no warnings on stderr')
     .option('--timing', 'print the wall time of the simulation and its rate on stderr')
     .action(async (file: string, flags: RunFlags) => (await import('./run-command.js')).runCommand(file, flags));
+
+  program
+    .command('compare')
+    .description('run several strategies under common random numbers and compare each with a baseline')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--balancers <specs>', 'strategies: kinds or YAML mappings, comma-separated; repeatable (default: the scenario\'s compare list)', collect, [])
+    .option('--baseline <label>', 'the strategy the others are compared with (default: the first)')
+    .option('--metric <path>', 'metric the table is sorted by, best first', 'latency.p99')
+    .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-compare)')
+    .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
+    .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
+    .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
+    .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
+    .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+    .action(async (file: string, flags: CompareFlags) => (await import('./compare-command.js')).compareCommand(file, flags));
+
+  program
+    .command('sweep')
+    .description('run a grid of scenario parameter values x strategies x replications on worker threads')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--param <path=v1,v2,...>', 'a scenario path and its values; repeatable (the grid is their product)', collect, [])
+    .option('--balancers <specs>', 'strategies: kinds or YAML mappings, comma-separated; repeatable (default: compare list, else balancer)', collect, [])
+    .option('--workers <n>', 'worker threads (default: the available cores)', positiveInt('--workers'))
+    .option('--shard <i/n>', 'run only the cells whose index mod n is i-1 (for `meshsim merge`)')
+    .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-sweep)')
+    .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
+    .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
+    .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
+    .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+    .action(async (file: string, flags: SweepFlags) => (await import('./sweep-command.js')).sweepCommand(file, flags));
+
+  program
+    .command('merge')
+    .description('join the output folders of `sweep --shard` into the unsharded result')
+    .argument('<dirs...>', 'shard output folders')
+    .option('-o, --out <dir>', 'folder for the merged result (required)')
+    .option('-q, --quiet', 'no summary on stderr')
+    .action(async (dirs: string[], flags: MergeFlags) => (await import('./merge-command.js')).mergeCommand(dirs, flags));
 
   program
     .command('validate')

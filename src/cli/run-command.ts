@@ -40,7 +40,7 @@ export function runCommand(file: string, flags: RunFlags): void {
   }
   const simulationSeconds = (performance.now() - started) / 1000;
   const dir = flags.out ?? join('out', outputFolderName(scenario.name));
-  const written = writeRunOutputs(dir, result);
+  const written = writeRunOutputs(dir, result, scenario);
 
   if (flags.timing) {
     const simulated = result.results.reduce((sum, r) => sum + r.replicationMetrics.reduce((a, m) => a + m.arrived, 0), 0);

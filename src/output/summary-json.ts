@@ -37,7 +37,8 @@ function orderedCi95(result: StrategyResult): Record<string, number> {
   return ordered;
 }
 
-function orderedResult(result: StrategyResult): Record<string, unknown> {
+/** One result in summary.json's key order; sweep.json writes its cells' results the same way. */
+export function orderedResult(result: StrategyResult): Record<string, unknown> {
   const out: Record<string, unknown> = {
     balancer: result.balancer,
     label: result.label,

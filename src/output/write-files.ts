@@ -7,11 +7,17 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../analysis/types.js';
+import { instanceAttributes } from '../scenario/instance-attributes.js';
+import type { Scenario } from '../scenario/schema.js';
+import { formatInstancesCsv } from './instances-csv.js';
+import { formatScenarioJson } from './scenario-json.js';
 import { formatSummaryCsv } from './summary-csv.js';
 import { formatSummaryJson } from './summary-json.js';
 
 export const SUMMARY_JSON = 'summary.json';
 export const SUMMARY_CSV = 'summary.csv';
+export const SCENARIO_JSON = 'scenario.json';
+export const INSTANCES_CSV = 'instances.csv';
 
 /** Writes `data` (UTF-8) to `path` atomically via `path.tmp-<pid>`. */
 export function writeFileAtomic(path: string, data: string): void {
@@ -36,12 +42,31 @@ export function writeFileAtomic(path: string, data: string): void {
   }
 }
 
-/** Creates `dir` if needed and writes summary.json and summary.csv; returns their paths. */
-export function writeRunOutputs(dir: string, run: RunResult): string[] {
+/**
+ * Creates `dir` if needed and writes each `name → text` file atomically, in the order given;
+ * returns their paths.
+ */
+export function writeOutputFiles(dir: string, files: ReadonlyArray<readonly [string, string]>): string[] {
   mkdirSync(dir, { recursive: true });
-  const jsonPath = join(dir, SUMMARY_JSON);
-  const csvPath = join(dir, SUMMARY_CSV);
-  writeFileAtomic(jsonPath, formatSummaryJson(run));
-  writeFileAtomic(csvPath, formatSummaryCsv(run));
-  return [jsonPath, csvPath];
+  return files.map(([name, text]) => {
+    const path = join(dir, name);
+    writeFileAtomic(path, text);
+    return path;
+  });
+}
+
+/**
+ * Creates `dir` if needed and writes summary.json and summary.csv, and with the run's resolved
+ * `scenario` also scenario.json and instances.csv; returns their paths.
+ */
+export function writeRunOutputs(dir: string, run: RunResult, scenario?: Scenario): string[] {
+  const files: Array<readonly [string, string]> = [
+    [SUMMARY_JSON, formatSummaryJson(run)],
+    [SUMMARY_CSV, formatSummaryCsv(run)],
+  ];
+  if (scenario !== undefined) {
+    files.push([SCENARIO_JSON, formatScenarioJson(scenario)]);
+    files.push([INSTANCES_CSV, formatInstancesCsv(run, instanceAttributes(scenario))]);
+  }
+  return writeOutputFiles(dir, files);
 }

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatSummaryCsv } from '../../src/output/summary-csv.js';
 import { formatSummaryJson } from '../../src/output/summary-json.js';
 import { writeFileAtomic, writeRunOutputs } from '../../src/output/write-files.js';
+import { resolveScenario } from '../../src/scenario/load.js';
 import { makeRun } from '../helpers/metrics-fixture.js';
 
 let dir: string;
@@ -73,5 +74,20 @@ describe('writeRunOutputs', () => {
     writeRunOutputs(out, makeRun(2));
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(formatSummaryJson(makeRun(2)));
     expect(readdirSync(out).sort()).toEqual(['summary.csv', 'summary.json']);
+  });
+
+  it('with the resolved scenario, also writes scenario.json and instances.csv', () => {
+    const { scenario } = resolveScenario({
+      name: 'four', duration: '1s', arrivals: { kind: 'poisson', rate: 10 },
+      service: { instances: 4, serviceTime: { dist: 'exponential', mean: '10ms' }, overrides: [{ instance: 3, speed: 0.5 }] },
+      balancer: { kind: 'random' },
+    });
+    const out = join(dir, 'out');
+    const paths = writeRunOutputs(out, makeRun(2), scenario);
+    expect(paths.map((p) => p.slice(out.length + 1))).toEqual(['summary.json', 'summary.csv', 'scenario.json', 'instances.csv']);
+    expect(JSON.parse(readFileSync(join(out, 'scenario.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(scenario)));
+    const instances = readFileSync(join(out, 'instances.csv'), 'utf8').trimEnd().split('\n');
+    expect(instances).toHaveLength(1 + 3 * 2 * 4);
+    expect(instances[4]).toBe('round_robin,0,3,236,0.5,1,default');
   });
 });
