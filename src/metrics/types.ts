@@ -58,6 +58,8 @@ export interface ReplicationMetrics {
   recovery: {
     /** r: counted requests that failed an attempt and still succeeded. */
     recoveredRequests: number;
+    /** Counted requests with at least one failed attempt: r never exceeds it. */
+    requestsMeetingFailure: number;
     /** ms from a fault's start until its instance serves and every client has it in rotation again. */
     meanTimeToRecover: number;
     maxTimeToRecover: number;

@@ -16,9 +16,9 @@
  *   hang fails it.
  */
 import type { RngFactory } from '../engine/rng.js';
-import { HostHealthCheck, resolveActiveHealthCheckConfig, type ActiveHealthCheckConfig } from '../detect/active-health-check.js';
+import { ActiveHealthCheck, resolveActiveHealthCheckConfig, type ActiveHealthCheckConfig } from '../detect/active-health-check.js';
 import { OutlierDetector, resolveOutlierDetectorConfig, type OutlierEvent } from '../detect/outlier-detector.js';
-import { PhiAccrualDetector, resolvePhiAccrualConfig } from '../detect/phi-accrual.js';
+import { PhiAccrualFailureDetector, resolvePhiAccrualConfig } from '../detect/phi-accrual.js';
 import { HeartbeatTimeoutDetector } from '../detect/heartbeat-timeout.js';
 import type { RngStream } from '../engine/rng.js';
 import { distributionMoments } from '../model/distributions/index.js';
@@ -56,7 +56,7 @@ export class Detectors {
   private readonly outlier: OutlierDetector[] | null;
   private readonly outlierInterval: number;
   // Active health checking: one state machine per (checker, instance).
-  private readonly checks: HostHealthCheck[] | null;
+  private readonly checks: ActiveHealthCheck[] | null;
   private readonly checkConfig: ActiveHealthCheckConfig | null;
   private readonly checkers: number;
   private readonly central: boolean;
@@ -113,7 +113,7 @@ export class Detectors {
       this.checkConfig = resolveActiveHealthCheckConfig(definedOnly({ ...rest, intervalJitter: jitter }));
       this.central = checker === 'central';
       this.checkers = this.central ? 1 : sim.clients.length;
-      this.checks = Array.from({ length: this.checkers * n }, () => new HostHealthCheck(this.checkConfig!));
+      this.checks = Array.from({ length: this.checkers * n }, () => new ActiveHealthCheck(this.checkConfig!));
       this.checkRandom = streams('health-checks');
     } else {
       this.checkConfig = null;
@@ -131,7 +131,7 @@ export class Detectors {
       const detector = hb.detector;
       this.heartbeat = Array.from({ length: n }, () =>
         detector.kind === 'phi'
-          ? new PhiAccrualDetector(
+          ? new PhiAccrualFailureDetector(
               resolvePhiAccrualConfig(
                 definedOnly({
                   threshold: detector.threshold,
@@ -142,7 +142,7 @@ export class Detectors {
                 }),
               ),
             )
-          : new HeartbeatTimeoutDetector(detector.after),
+          : new HeartbeatTimeoutDetector({ after: detector.after }),
       );
     } else {
       this.heartbeatInterval = Infinity;

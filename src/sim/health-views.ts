@@ -167,7 +167,9 @@ export class HealthViews {
       endpoints.push(Number.isNaN(since) ? { ...base, healthy } : { ...base, healthy, healthySince: since });
     }
     this.eligibleCount[client] = eligible;
-    const panic = this.panicThreshold > 0 && (100 * eligible) / this.n < this.panicThreshold ? 1 : 0;
+    // Only balancers that do Envoy's host selection have a panic mode; the others just get
+    // fewer endpoints (none at all when none is in rotation).
+    const panic = balancer.healthAware === true && this.panicThreshold > 0 && (100 * eligible) / this.n < this.panicThreshold ? 1 : 0;
     if (panic !== this.panic[client]) {
       this.panic[client] = panic;
       this.tracker.log(this.now(), panic ? 'panic_enter' : 'panic_exit', -1, client, `${eligible}/${this.n} in rotation`);

@@ -55,12 +55,18 @@ export class RecoveryPolicies {
     if (policy === undefined || !retryable(outcome, this.retryOn) || attemptsMade >= 1 + policy.attempts) {
       return RecoveryPolicies.NOT_RETRIED;
     }
-    const allowed = policy.budget
-      ? allowedConcurrentRetries(policy.budget.percent, policy.budget.minConcurrency, client.activeRequests, 0)
-      : policy.maxRetries;
-    if (client.activeRetries >= allowed) return RecoveryPolicies.REFUSED_BY_BUDGET;
+    if (client.activeRetries >= this.allowedRetries(client)) return RecoveryPolicies.REFUSED_BY_BUDGET;
     const delay = fullJitterBackoff(attemptsMade, policy.backoff.base, this.backoffMax, client.retryRandom!);
     return now + delay < deadline ? delay : RecoveryPolicies.NOT_RETRIED;
+  }
+
+  /** Concurrent retries the client may have: the budget's allowance, or max_retries. */
+  allowedRetries(client: RetryingClient): number {
+    const policy = this.retries;
+    if (policy === undefined) return 0;
+    return policy.budget
+      ? allowedConcurrentRetries(policy.budget.percent, policy.budget.minConcurrency, client.activeRequests, 0)
+      : policy.maxRetries;
   }
 
   /** The earliest time the supervisor restarts `instance`, which exited at `now`. */

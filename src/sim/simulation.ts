@@ -81,6 +81,8 @@ export interface SimulationOptions {
   recordTimeSeries?: boolean;
   /** Called for every pick (property tests): the instance chosen and whether it was eligible. */
   onPick?: (pick: PickRecord) => void;
+  /** Called whenever a retry is scheduled (property tests): the client's retries then and its allowance. */
+  onRetry?: (retry: { time: number; client: number; activeRetries: number; allowed: number }) => void;
 }
 
 export interface PickRecord {
@@ -181,6 +183,7 @@ export class Simulation {
   private readonly detectors: Detectors;
   private readonly timeseries: TimeSeries | null;
   private readonly onPick: ((pick: PickRecord) => void) | undefined;
+  private readonly onRetry: SimulationOptions['onRetry'];
 
   // Stop rules.
   private readonly arrivalLimit: number;
@@ -201,6 +204,8 @@ export class Simulation {
   private rejected = 0;
   private pendingCounted = 0;
   private recovered = 0;
+  /** Counted requests with at least one failed attempt (r can never exceed it). */
+  private meetingFailure = 0;
   private retriesSent = 0;
   private retriesRefused = 0;
   private attemptsSent = 0;
@@ -258,6 +263,7 @@ export class Simulation {
     this.tracker = new FaultTracker(n, options.recordEvents === true);
     this.timeseries = options.recordTimeSeries ? new TimeSeries(scenario.timeseries.window) : null;
     this.onPick = options.onPick;
+    this.onRetry = options.onRetry;
 
     this.timeout = scenario.timeout ?? Infinity;
     const now = () => this.now;
@@ -616,6 +622,7 @@ export class Simulation {
   /** An attempt failed at the client: retry it if the policy allows, or end the request. */
   private attemptFailed(slot: number, client: Client, outcome: Outcome): void {
     const requests = this.requests;
+    if (requests.hadFailure[slot] === 0 && requests.counted[slot] === 1) this.meetingFailure++;
     requests.hadFailure[slot] = 1;
     requests.lastFailure[slot] = outcome;
     const delay = this.recovery.retryDelay(requests.attempts[slot]!, outcome, client, requests.arrival[slot]! + this.timeout, this.now);
@@ -626,6 +633,7 @@ export class Simulation {
     }
     client.activeRetries++;
     requests.retryActive[slot] = 1;
+    this.onRetry?.({ time: this.now, client: client.index, activeRetries: client.activeRetries, allowed: this.recovery.allowedRetries(client) });
     this.pushProgress(this.now + delay, EV_RETRY, slot);
   }
 
@@ -1003,6 +1011,7 @@ export class Simulation {
       },
       recovery: {
         recoveredRequests: this.recovered,
+        requestsMeetingFailure: this.meetingFailure,
         meanTimeToRecover: faults.meanTimeToRecover,
         maxTimeToRecover: faults.maxTimeToRecover,
         restarts: this.restarts,
