@@ -15,6 +15,8 @@ export interface RunFlags {
   format: 'table' | 'json';
   quiet?: boolean;
   timing?: boolean;
+  /** Also write the charts and report.html (`meshsim report`) into `<out>/report`. */
+  report?: boolean;
 }
 
 /** A folder name from a scenario name: letters, digits, dot, dash and underscore. */
@@ -22,7 +24,7 @@ export function outputFolderName(scenarioName: string): string {
   return scenarioName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
 }
 
-export function runCommand(file: string, flags: RunFlags): void {
+export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   // Flags become overrides, so they are validated exactly like the file's own keys.
   const set = [...flags.set];
   if (flags.seed !== undefined) set.push(`seed=${flags.seed}`);
@@ -57,4 +59,6 @@ export function runCommand(file: string, flags: RunFlags): void {
     process.stdout.write(formatTable(result, { color: process.stdout.isTTY === true }));
     if (!flags.quiet) process.stderr.write(`meshsim: wrote ${written.join(', ')}\n`);
   }
+  // After the results are out; loaded only when asked for, as vega and resvg take most of a second.
+  if (flags.report) await (await import('./report-command.js')).reportAfterResults(dir, flags);
 }
