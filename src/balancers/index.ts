@@ -29,4 +29,7 @@ export { RoundRobinBalancer } from './round-robin.js';
 export { RandomBalancer } from './random.js';
 export { WeightedRoundRobinBalancer, type WeightedRoundRobinOptions, type WeightedRoundRobinVariant } from './weighted-round-robin.js';
 export { LeastRequestBalancer, type LeastRequestOptions } from './least-request.js';
+// Plug-in balancers: the module format (docs/balancers.md) and the config that names a module.
+export { defineBalancerPlugin, type BalancerPlugin, type PluginOptionsIssue, type PluginOptionsSchema } from './plugin.js';
+export { builtinBalancerConfig, pluginBalancerConfig, type BuiltinBalancerConfig, type PluginBalancerConfig } from './configs.js';
 export { ActiveRequests } from '../load/active-requests.js';

@@ -31,6 +31,10 @@ export function createBalancer(config: BalancerConfig, deps: BalancerDeps): Bala
       return new WeightedRoundRobinBalancer(deps, config);
     case 'least_request':
       return new LeastRequestBalancer(deps, config);
+    case 'module':
+      // import() is asynchronous and this is not: plug-ins are loaded first, and their factory
+      // (src/plugins, loadBalancerPlugins) is what builds them.
+      throw new Error(`balancer module ${config.module} is not loaded: build it with loadBalancerPlugins(…).createBalancer`);
     default:
       return unknownKind(config);
   }
@@ -53,6 +57,9 @@ export function balancerLabel(config: BalancerConfig): string {
       const bias = config.activeRequestBias === 1 ? '' : `,bias=${config.activeRequestBias}`;
       return `least_request(${selection}${bias})`;
     }
+    case 'module':
+      // The module's own label needs the module loaded (PluginRegistry.label); this is the fallback.
+      return `module(${config.module.replace(/^.*[\\/]/, '')})`;
     default:
       return unknownKind(config);
   }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { runScenario } from '../sim/run-scenario.js';
 import { formatSummaryJson } from '../output/summary-json.js';
@@ -31,12 +32,18 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (flags.replications !== undefined) set.push(`replications=${flags.replications}`);
   const { scenario, warnings } = loadScenarioFile(file, { set });
   if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
+  // Plug-in balancer modules are imported (asynchronously) before the synchronous run.
+  const plugins = await loadBalancerPlugins(scenario);
 
   const progress = createProgress(scenario.name, !flags.quiet);
   const started = performance.now();
   let result;
   try {
-    result = runScenario(scenario, { onReplication: (done, total) => progress.update(done, total) });
+    result = runScenario(scenario, {
+      createBalancer: plugins.createBalancer,
+      label: plugins.label,
+      onReplication: (done, total) => progress.update(done, total),
+    });
   } finally {
     progress.stop();
   }
