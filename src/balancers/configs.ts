@@ -4,6 +4,7 @@
  * library user validate against the same rules and defaults.
  */
 import { z } from 'zod';
+import { maglevConfig, ringHashConfig } from './hashing-configs.js';
 
 export const roundRobinConfig = z
   .strictObject({
@@ -53,6 +54,8 @@ export const builtinBalancerConfig = z.discriminatedUnion('kind', [
   randomConfig,
   weightedRoundRobinConfig,
   leastRequestConfig,
+  ringHashConfig,
+  maglevConfig,
 ]);
 
 /**
