@@ -15,6 +15,11 @@
  * every row that draws. `B/pick` is new-space growth over 10k picks without a GC in between,
  * less the measurement's own allocation: 0 means pick allocates nothing. (The rng row's 16 B
  * is the double its closure returns, boxed; balancers floor their draws, so theirs is 0.)
+ *
+ * Hashing balancers (ring_hash, maglev) pick by request key: the keyed rows cycle through 4096
+ * keys drawn uniformly from 100k (their hashes cached after the warm-up, as a simulation's hot
+ * keys are), the keyless row hashes one random draw per pick. With a balance factor, the fixed
+ * loads put 2+ requests on most hosts, so most picks sum the in-flight total: O(n).
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +38,8 @@ interface Case {
   readonly label: string;
   readonly config: BalancerConfig | 'rng';
   readonly weighted: boolean;
+  /** Request keys drawn uniformly from [0, keys) (hashing balancers); absent: keyless picks. */
+  readonly keys?: number;
 }
 
 interface CaseResult {
@@ -54,6 +61,12 @@ const CASES: readonly Case[] = [
   ].map((config) => ({ label: balancerLabel(config), config, weighted: config.kind === 'weighted_round_robin' })),
   { label: 'round_robin, unequal weights (EDF)', config: parse({ kind: 'round_robin' }), weighted: true },
   { label: 'least_request, unequal weights (EDF)', config: parse({ kind: 'least_request' }), weighted: true },
+  { label: 'ring_hash, keyed', config: parse({ kind: 'ring_hash' }), weighted: false, keys: 100_000 },
+  { label: 'ring_hash, keyless (random hash)', config: parse({ kind: 'ring_hash' }), weighted: false },
+  { label: 'ring_hash(balance=150), keyed', config: parse({ kind: 'ring_hash', hashBalanceFactor: 150 }), weighted: false, keys: 100_000 },
+  { label: 'maglev, keyed', config: parse({ kind: 'maglev' }), weighted: false, keys: 100_000 },
+  { label: 'maglev, keyless (random hash)', config: parse({ kind: 'maglev' }), weighted: false },
+  { label: 'maglev(balance=150), keyed', config: parse({ kind: 'maglev', hashBalanceFactor: 150 }), weighted: false, keys: 100_000 },
 ];
 
 function endpointsFor(n: number, weighted: boolean): Endpoint[] {
@@ -69,7 +82,16 @@ function buildPicker(testCase: Case, n: number): () => number {
   const balancer = createBalancer(testCase.config, { random, now: () => 0, load });
   balancer.setEndpoints(endpointsFor(n, testCase.weighted));
   const ctx = { key: -1 };
-  return () => balancer.pick(ctx);
+  if (testCase.keys === undefined) return () => balancer.pick(ctx);
+  // A fixed cycle of keys, so choosing one costs an array read rather than a random draw.
+  const keyRng = new RngStream(`bench/keys/${n}`);
+  const keyCount = testCase.keys;
+  const keys = Int32Array.from({ length: 4096 }, () => keyRng.int(keyCount));
+  let next = 0;
+  return () => {
+    ctx.key = keys[next++ & 4095]!;
+    return balancer.pick(ctx);
+  };
 }
 
 function newSpaceUsed(): number {

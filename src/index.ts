@@ -29,6 +29,9 @@ export { parseDuration, formatDuration } from './scenario/duration.js';
 // Simulation.
 export { runScenario, simulateReplication, type RunOptions } from './sim/run-scenario.js';
 export type { ReplicationMetrics, LatencyMetrics } from './metrics/types.js';
+// Plug-in balancer modules, imported before a run (runScenario's createBalancer and label).
+export { loadBalancerPlugins, type PluginRegistry, type LoadPluginsOptions } from './plugins/load-plugins.js';
+export { BalancerPluginError } from './plugins/errors.js';
 
 // Statistics and outputs.
 export { summarizeReplications, summarizeSample, getMetric, metricPaths } from './analysis/summarize.js';

@@ -4,6 +4,7 @@
  * library user validate against the same rules and defaults.
  */
 import { z } from 'zod';
+import { maglevConfig, ringHashConfig } from './hashing-configs.js';
 
 export const roundRobinConfig = z
   .strictObject({
@@ -47,16 +48,59 @@ export const leastRequestConfig = z
   })
   .describe('Envoy LEAST_REQUEST: power of d choices on the local in-flight count');
 
-export const balancerConfig = z.discriminatedUnion('kind', [
+/** The built-in balancers, by `kind`. */
+export const builtinBalancerConfig = z.discriminatedUnion('kind', [
   roundRobinConfig,
   randomConfig,
   weightedRoundRobinConfig,
   leastRequestConfig,
+  ringHashConfig,
+  maglevConfig,
 ]);
+
+/**
+ * A user's balancer module (docs/balancers.md): `{ module: ./my-balancer.js, ...options }`.
+ * `module` is the path of a JavaScript module, relative to the scenario file (the scenario
+ * loader makes it absolute); every other key is an option the module validates itself, once
+ * it is loaded (src/plugins). `kind: module` is implied and filled in, so code that reads
+ * `config.kind` sees a string for every strategy, and a parsed config parses again unchanged.
+ */
+export const pluginBalancerConfig = z
+  .looseObject({
+    kind: z.literal('module').optional(),
+    // Optional only so that a mapping with neither `kind` nor `module` gets the message below,
+    // which names the built-in kinds; `.meta` keeps `module` required in the JSON Schema.
+    module: z.string().min(1).optional().describe('path of a balancer module (JavaScript), relative to the scenario file'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.module !== undefined) return;
+    const kinds = builtinBalancerConfig.options
+      .flatMap((option) => [...(option._zod.propValues?.kind ?? [])])
+      .map((kind) => `\`${String(kind)}\``)
+      .join(', ');
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kind'],
+      message: `\`kind\` (one of ${kinds}) or \`module\` (the path of a balancer module)`,
+      params: { found: 'neither' },
+    });
+  })
+  .transform((config) => ({ ...config, kind: 'module' as const, module: config.module! }))
+  .meta({ required: ['module'] })
+  .describe('a balancer module of your own: `module` is its path, the other keys its options');
+
+/**
+ * Any balancer: a built-in `kind`, or a plug-in `module`. One discriminated union (the plug-in
+ * branch takes a missing `kind`), so error messages follow the branch the user meant.
+ */
+export const balancerConfig = z.discriminatedUnion('kind', [...builtinBalancerConfig.options, pluginBalancerConfig]);
 
 export type RoundRobinConfig = z.output<typeof roundRobinConfig>;
 export type RandomConfig = z.output<typeof randomConfig>;
 export type WeightedRoundRobinConfig = z.output<typeof weightedRoundRobinConfig>;
 export type LeastRequestConfig = z.output<typeof leastRequestConfig>;
+export type BuiltinBalancerConfig = z.output<typeof builtinBalancerConfig>;
+export type PluginBalancerConfig = z.output<typeof pluginBalancerConfig>;
 export type BalancerConfig = z.output<typeof balancerConfig>;
-export type BalancerKind = BalancerConfig['kind'];
+/** The built-in kinds; a plug-in's config says `kind: 'module'`. */
+export type BalancerKind = BuiltinBalancerConfig['kind'];

@@ -29,4 +29,13 @@ export { RoundRobinBalancer } from './round-robin.js';
 export { RandomBalancer } from './random.js';
 export { WeightedRoundRobinBalancer, type WeightedRoundRobinOptions, type WeightedRoundRobinVariant } from './weighted-round-robin.js';
 export { LeastRequestBalancer, type LeastRequestOptions } from './least-request.js';
+export { maglevConfig, ringHashConfig, type MaglevConfig, type RingHashConfig } from './hashing-configs.js';
+export { RingHashBalancer, type RingHashOptions, type RingHashStats } from './ring-hash.js';
+export { MaglevBalancer, type MaglevOptions, type MaglevStats } from './maglev.js';
+export { KeyHashCache, type HostHashKey } from './_internals/hash-keys.js';
+export type { LoadViewWithTotal } from './_internals/bounded-load.js';
+export { xxHash64, xxHash64OfString } from './_internals/xxhash64.js';
+// Plug-in balancers: the module format (docs/balancers.md) and the config that names a module.
+export { defineBalancerPlugin, type BalancerPlugin, type PluginOptionsIssue, type PluginOptionsSchema } from './plugin.js';
+export { builtinBalancerConfig, pluginBalancerConfig, type BuiltinBalancerConfig, type PluginBalancerConfig } from './configs.js';
 export { ActiveRequests } from '../load/active-requests.js';

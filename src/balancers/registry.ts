@@ -3,14 +3,17 @@
  * type: a new `kind` in configs.ts fails to compile here until it is registered.
  */
 import type { BalancerConfig, BalancerKind } from './configs.js';
+import { maglevLabel, ringHashLabel } from './hashing-configs.js';
 import { LeastRequestBalancer } from './least-request.js';
+import { MaglevBalancer } from './maglev.js';
 import { RandomBalancer } from './random.js';
+import { RingHashBalancer } from './ring-hash.js';
 import { RoundRobinBalancer } from './round-robin.js';
 import type { Balancer, BalancerDeps } from './types.js';
 import { WeightedRoundRobinBalancer } from './weighted-round-robin.js';
 
 /** Every balancer kind, in documentation order. */
-export const BALANCER_KINDS = ['round_robin', 'random', 'weighted_round_robin', 'least_request'] as const satisfies readonly BalancerKind[];
+export const BALANCER_KINDS = ['round_robin', 'random', 'weighted_round_robin', 'least_request', 'ring_hash', 'maglev'] as const satisfies readonly BalancerKind[];
 
 // Compile-time check that BALANCER_KINDS lists every kind.
 type MissingKinds = Exclude<BalancerKind, (typeof BALANCER_KINDS)[number]>;
@@ -31,6 +34,14 @@ export function createBalancer(config: BalancerConfig, deps: BalancerDeps): Bala
       return new WeightedRoundRobinBalancer(deps, config);
     case 'least_request':
       return new LeastRequestBalancer(deps, config);
+    case 'ring_hash':
+      return new RingHashBalancer(deps, config);
+    case 'maglev':
+      return new MaglevBalancer(deps, config);
+    case 'module':
+      // import() is asynchronous and this is not: plug-ins are loaded first, and their factory
+      // (src/plugins, loadBalancerPlugins) is what builds them.
+      throw new Error(`balancer module ${config.module} is not loaded: build it with loadBalancerPlugins(…).createBalancer`);
     default:
       return unknownKind(config);
   }
@@ -53,6 +64,13 @@ export function balancerLabel(config: BalancerConfig): string {
       const bias = config.activeRequestBias === 1 ? '' : `,bias=${config.activeRequestBias}`;
       return `least_request(${selection}${bias})`;
     }
+    case 'ring_hash':
+      return ringHashLabel(config);
+    case 'maglev':
+      return maglevLabel(config);
+    case 'module':
+      // The module's own label needs the module loaded (PluginRegistry.label); this is the fallback.
+      return `module(${config.module.replace(/^.*[\\/]/, '')})`;
     default:
       return unknownKind(config);
   }

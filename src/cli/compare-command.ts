@@ -36,6 +36,8 @@ export interface CompareFlags {
   replications?: number;
   format: 'table' | 'json';
   quiet?: boolean;
+  /** Also write the charts and report.html (`meshsim report`) into `<out>/report`. */
+  report?: boolean;
 }
 
 export const COMPARISON_JSON = 'comparison.json';
@@ -107,8 +109,12 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
     ]),
   ];
 
+  const report = async () => {
+    if (flags.report) await (await import('./report-command.js')).reportAfterResults(dir, flags);
+  };
   if (flags.format === 'json') {
     process.stdout.write(formatComparisonJson(run, baseline, rows));
+    await report();
     return;
   }
   const color = process.stdout.isTTY === true;
@@ -117,4 +123,5 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
   process.stdout.write('\n');
   process.stdout.write(formatComparisonTable(displayOrder(rows, run, flags.metric), { baseline, replications: run.replications }));
   if (!flags.quiet) process.stderr.write(`meshsim: wrote ${written.join(', ')}\n`);
+  await report();
 }

@@ -7,6 +7,7 @@ import { MESHSIM_VERSION } from '../version.js';
 import { reportAndExit } from './errors.js';
 import type { CompareFlags } from './compare-command.js';
 import type { MergeFlags } from './merge-command.js';
+import type { ReportFlags } from './report-command.js';
 import type { RunFlags } from './run-command.js';
 import type { SweepFlags } from './sweep-command.js';
 
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
     .option('-q, --quiet', 'no progress bar and no warnings on stderr')
     .option('--timing', 'print the wall time of the simulation and its rate on stderr')
+    .option('--report', 'also write charts and report.html into <out>/report (see meshsim report)')
     .action(async (file: string, flags: RunFlags) => (await import('./run-command.js')).runCommand(file, flags));
 
   program
@@ -61,6 +63,7 @@ export function buildProgram(): Command {
     .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
     .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+    .option('--report', 'also write charts and report.html into <out>/report (see meshsim report)')
     .action(async (file: string, flags: CompareFlags) => (await import('./compare-command.js')).compareCommand(file, flags));
 
   program
@@ -76,6 +79,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
     .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
     .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+    .option('--report', 'also write charts and report.html into <out>/report (see meshsim report)')
     .action(async (file: string, flags: SweepFlags) => (await import('./sweep-command.js')).sweepCommand(file, flags));
 
   program
@@ -85,6 +89,15 @@ export function buildProgram(): Command {
     .option('-o, --out <dir>', 'folder for the merged result (required)')
     .option('-q, --quiet', 'no summary on stderr')
     .action(async (dirs: string[], flags: MergeFlags) => (await import('./merge-command.js')).mergeCommand(dirs, flags));
+
+  program
+    .command('report')
+    .description('draw charts (SVG, PNG) and a self-contained report.html from a results folder')
+    .argument('<dir>', 'output folder of meshsim run, compare or sweep')
+    .option('-o, --out <dir>', 'where to write the report (default: <dir>/report)')
+    .option('-q, --quiet', 'nothing on stderr unless something fails')
+    .option('--timing', 'print the time each stage took on stderr')
+    .action(async (dir: string, flags: ReportFlags) => (await import('./report-command.js')).reportCommand(dir, flags));
 
   program
     .command('validate')

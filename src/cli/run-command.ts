@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { runScenario } from '../sim/run-scenario.js';
 import { formatSummaryJson } from '../output/summary-json.js';
@@ -15,6 +16,8 @@ export interface RunFlags {
   format: 'table' | 'json';
   quiet?: boolean;
   timing?: boolean;
+  /** Also write the charts and report.html (`meshsim report`) into `<out>/report`. */
+  report?: boolean;
 }
 
 /** A folder name from a scenario name: letters, digits, dot, dash and underscore. */
@@ -22,19 +25,25 @@ export function outputFolderName(scenarioName: string): string {
   return scenarioName.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
 }
 
-export function runCommand(file: string, flags: RunFlags): void {
+export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   // Flags become overrides, so they are validated exactly like the file's own keys.
   const set = [...flags.set];
   if (flags.seed !== undefined) set.push(`seed=${flags.seed}`);
   if (flags.replications !== undefined) set.push(`replications=${flags.replications}`);
   const { scenario, warnings } = loadScenarioFile(file, { set });
   if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
+  // Plug-in balancer modules are imported (asynchronously) before the synchronous run.
+  const plugins = await loadBalancerPlugins(scenario);
 
   const progress = createProgress(scenario.name, !flags.quiet);
   const started = performance.now();
   let result;
   try {
-    result = runScenario(scenario, { onReplication: (done, total) => progress.update(done, total) });
+    result = runScenario(scenario, {
+      createBalancer: plugins.createBalancer,
+      label: plugins.label,
+      onReplication: (done, total) => progress.update(done, total),
+    });
   } finally {
     progress.stop();
   }
@@ -57,4 +66,6 @@ export function runCommand(file: string, flags: RunFlags): void {
     process.stdout.write(formatTable(result, { color: process.stdout.isTTY === true }));
     if (!flags.quiet) process.stderr.write(`meshsim: wrote ${written.join(', ')}\n`);
   }
+  // After the results are out; loaded only when asked for, as vega and resvg take most of a second.
+  if (flags.report) await (await import('./report-command.js')).reportAfterResults(dir, flags);
 }

@@ -31,6 +31,8 @@ export interface SweepFlags {
   seed?: number;
   replications?: number;
   quiet?: boolean;
+  /** Also write the charts and report.html (`meshsim report`) into `<out>/report`. */
+  report?: boolean;
 }
 
 /** Exit status of a run stopped by SIGINT, as shells report it (128 + 2). */
@@ -103,4 +105,5 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   } else if (!flags.quiet) {
     process.stderr.write(`meshsim: wrote ${written.join(', ')}\n`);
   }
+  if (flags.report) await (await import('./report-command.js')).reportAfterResults(dir, flags);
 }

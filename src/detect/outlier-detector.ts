@@ -34,20 +34,21 @@
  *   true), a healthy active check on an ejected host that active HC does not mark failed
  *   unejects it at once and clears its counters (backoff is left alone, as in Envoy).
  *
- * Deliberate differences, all unobservable in Envoy's normal operation:
+ * Deliberate differences (the first three are invisible in practice):
  * - Ejections happen synchronously inside `recordResponse` (Envoy posts them from the worker
  *   to the main thread, a few microseconds later).
  * - Hosts are the dense ids 0…hostCount−1 and are visited in id order (Envoy's order is that of
  *   a hash map; it matters only for which host overflows when several cross the cap in one
  *   sweep). Hosts are never added or removed.
- * - A host ejected by success rate is skipped by failure-percentage detection in the same
- *   sweep. Envoy would call `ejectHost` on it a second time (a debug assertion; release
- *   builds double-count `ejections_active` for good).
  * - Random draws are taken only when they can change the outcome: the enforcement draw
  *   when 0 < percentage < 100, the jitter draw when maxEjectionTimeJitter ≥ 1 ms. The jitter
  *   is a whole number of milliseconds, as in Envoy. Percentages may be fractional (Envoy's
  *   are integers): an enforcing percentage p enforces with probability p/100, which for an
  *   integer p is exactly Envoy's `rand % 100 < p`.
+ * - A host ejected by success rate is skipped by failure-percentage detection in the same
+ *   sweep. Envoy calls `ejectHost` on it a second time when both detectors enforce (a debug
+ *   assertion; release builds then count it twice in `ejections_active` for good): a bug not
+ *   reproduced.
  * - Split mode (local-origin counters and their success-rate/failure-percentage detectors),
  *   runtime overrides and the extension monitors are not modelled.
  *

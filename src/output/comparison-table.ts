@@ -28,11 +28,16 @@ function differenceText(row: ComparisonRow): string {
   return signed(text, row.difference);
 }
 
+/** Six digits for availability, so that 99.99 % and 99.999 % read differently; four elsewhere. */
+function value(x: number, metric: string): string {
+  return formatSignificant(x, metric === 'availability' ? 6 : 4);
+}
+
 const COLUMNS: ReadonlyArray<{ header: string; align: 'left' | 'right'; cell: (r: ComparisonRow) => string }> = [
   { header: 'strategy (A)', align: 'left', cell: (r) => r.label },
   { header: 'metric', align: 'left', cell: (r) => r.metric },
-  { header: 'A', align: 'right', cell: (r) => formatSignificant(r.mean, 4) },
-  { header: 'B', align: 'right', cell: (r) => formatSignificant(r.baselineMean, 4) },
+  { header: 'A', align: 'right', cell: (r) => value(r.mean, r.metric) },
+  { header: 'B', align: 'right', cell: (r) => value(r.baselineMean, r.metric) },
   { header: 'A − B ± 95 %', align: 'right', cell: differenceText },
   { header: 'relative', align: 'right', cell: (r) => relativeText(r.relativeDifference) },
   { header: 'verdict', align: 'left', cell: (r) => r.verdict },

@@ -46,7 +46,10 @@ function describeIssue(issue: Issue, prefix: KeyPath, root: Schema, input: unkno
     }
     case 'invalid_union': {
       if (issue.discriminator !== undefined) {
-        return report(choiceMessage('options' in issue ? (issue.options ?? []) : [], value, present));
+        // `undefined` is a tag only of optional discriminators (a plug-in balancer has no `kind`):
+        // not something to suggest writing.
+        const options = ('options' in issue ? (issue.options ?? []) : []).filter((option) => option !== undefined);
+        return report(choiceMessage(options, value, present));
       }
       // A plain union (a duration is a number or a string): if exactly one branch accepted the
       // value's type, its complaint is the useful one.

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import { resolveBalancerModules } from './balancer-modules.js';
 import { loadDataFiles } from './data-files.js';
 import { formatProblem, ScenarioError, sortProblems, type ScenarioProblem } from './errors.js';
 import { describeIssues, type KeyPath } from './issues.js';
@@ -118,7 +119,8 @@ function resolveRaw(original: unknown, context: ResolveContext): LoadedScenario 
   if (!parsed.success || problems.length > 0) throw new ScenarioError(sortProblems(problems, context.set));
 
   const scenario = parsed.data;
-  const dataProblems = loadDataFiles(scenario, { baseDir: context.baseDir, displayDir: context.displayDir, problemAt });
+  const files = { baseDir: context.baseDir, displayDir: context.displayDir, problemAt };
+  const dataProblems = [...loadDataFiles(scenario, files), ...resolveBalancerModules(scenario, files)];
   if (dataProblems.length > 0) throw new ScenarioError(dataProblems);
 
   return { scenario, file: context.file, warnings: scenarioWarnings(scenario) };

@@ -17,6 +17,8 @@ export interface RunOptions extends SimulationOptions {
   balancers?: readonly BalancerConfig[];
   /** Called after each replication, e.g. for a progress bar. */
   onReplication?: (done: number, total: number) => void;
+  /** Names a strategy in the results; default `balancerLabel` (plug-ins: `PluginRegistry.label`). */
+  label?: (balancer: BalancerConfig) => string;
 }
 
 /** Runs replication `replication` (0-based) of `scenario` with one balancer. */
@@ -54,7 +56,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       options.onReplication?.(++done, total);
     }
     const { metrics, ci95 } = summarizeReplications(replicationMetrics);
-    return { balancer: balancer.kind, label: balancerLabel(balancer), metrics, ci95, replicationMetrics };
+    return { balancer: balancer.kind, label: (options.label ?? balancerLabel)(balancer), metrics, ci95, replicationMetrics };
   });
   return {
     meshsimVersion: MESHSIM_VERSION,

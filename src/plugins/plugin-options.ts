@@ -1,0 +1,53 @@
+/**
+ * A plug-in's options: its config's keys other than `kind` and `module`, checked by the
+ * module's own `config` schema when it has one. Each call returns a fresh object, so a plug-in
+ * that changes its options cannot leak state from one client or replication into the next.
+ */
+import type { z } from 'zod';
+import type { PluginBalancerConfig } from '../balancers/configs.js';
+import { describeIssues, type KeyPath } from '../scenario/issues.js';
+import type { LoadedBalancerPlugin } from './plugin-module.js';
+
+export type PluginOptions = Record<string, unknown>;
+
+export interface OptionsIssue {
+  /** Inside the options (which are the config's own keys, so also inside the config). */
+  readonly path: KeyPath;
+  readonly message: string;
+}
+
+export function parsePluginOptions(
+  plugin: LoadedBalancerPlugin,
+  config: PluginBalancerConfig,
+): { readonly options: PluginOptions } | { readonly issues: readonly OptionsIssue[] } {
+  const { kind: _kind, module: _module, ...raw } = config;
+  if (plugin.config === undefined) return { options: structuredClone(raw) };
+  let result: ReturnType<NonNullable<LoadedBalancerPlugin['config']>['safeParse']>;
+  try {
+    result = plugin.config.safeParse(raw);
+  } catch (error) {
+    return { issues: [{ path: [], message: `config.safeParse threw ${(error as Error).message}` }] };
+  }
+  // Whatever the schema produced, even a transformed value: the plug-in defined it.
+  if (result.success) return { options: result.data };
+  return { issues: wordIssues(plugin.config, result.error.issues, raw) };
+}
+
+/**
+ * zod 4 schemas are worded like scenario errors ("expected a positive number, found -1"); other
+ * validators keep their own message.
+ */
+function wordIssues(schema: unknown, issues: readonly { path: readonly PropertyKey[]; message: string }[], raw: unknown): OptionsIssue[] {
+  if (isZod4(schema)) {
+    return describeIssues(issues as readonly z.core.$ZodIssue[], schema, raw).map((r) => ({ path: r.path, message: r.message }));
+  }
+  return issues.map((issue) => ({
+    path: issue.path.filter((key): key is string | number => typeof key !== 'symbol'),
+    message: issue.message,
+  }));
+}
+
+function isZod4(schema: unknown): schema is z.core.$ZodType {
+  const internals = (schema as { _zod?: { def?: unknown } })._zod;
+  return internals !== undefined && typeof internals.def === 'object';
+}
