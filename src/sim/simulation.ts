@@ -119,8 +119,6 @@ export interface Client {
   tryTimerArmed: boolean;
   /** Requests of this client in flight (Envoy's active requests, for the retry budget). */
   activeRequests: number;
-  /** Retries of this client scheduled or in flight (for max_retries and the budget). */
-  activeRetries: number;
   readonly retryRandom: RngStream | null;
 }
 
@@ -287,7 +285,6 @@ export class Simulation {
         tryTimeouts: new IntFifo(64),
         tryTimerArmed: false,
         activeRequests: 0,
-        activeRetries: 0,
         retryRandom: scenario.retries ? streams(`client/${c}/retries`) : null,
       };
     });
@@ -625,15 +622,25 @@ export class Simulation {
     if (requests.hadFailure[slot] === 0 && requests.counted[slot] === 1) this.meetingFailure++;
     requests.hadFailure[slot] = 1;
     requests.lastFailure[slot] = outcome;
-    const delay = this.recovery.retryDelay(requests.attempts[slot]!, outcome, client, requests.arrival[slot]! + this.timeout, this.now);
+    const delay = this.recovery.retryDelay(
+      requests.attempts[slot]!,
+      outcome,
+      client.index,
+      client.activeRequests,
+      client.retryRandom!,
+      requests.arrival[slot]! + this.timeout,
+      this.now,
+    );
     if (delay < 0) {
       if (delay === RecoveryPolicies.REFUSED_BY_BUDGET) this.retriesRefused++;
       this.finishRequest(slot, client, outcome);
       return;
     }
-    client.activeRetries++;
     requests.retryActive[slot] = 1;
-    this.onRetry?.({ time: this.now, client: client.index, activeRetries: client.activeRetries, allowed: this.recovery.allowedRetries(client) });
+    if (this.onRetry !== undefined) {
+      const state = this.recovery.retryState(client.index, client.activeRequests);
+      this.onRetry({ time: this.now, client: client.index, activeRetries: state.active, allowed: state.allowed });
+    }
     this.pushProgress(this.now + delay, EV_RETRY, slot);
   }
 
@@ -641,7 +648,7 @@ export class Simulation {
   private endRetry(slot: number, client: Client): void {
     if (this.requests.retryActive[slot] === 1) {
       this.requests.retryActive[slot] = 0;
-      client.activeRetries--;
+      this.recovery.endRetry(client.index);
     }
   }
 
@@ -889,6 +896,7 @@ export class Simulation {
 
   private beginStartup(i: number): void {
     this.restartAt[i] = NaN;
+    this.recovery.restarted(i, this.now);
     this.state[i] = STARTING;
     this.restarts++;
     this.tracker.log(this.now, 'restart', i, -1, `startup ${this.scenario.restart.startupTime}ms`);
@@ -902,7 +910,8 @@ export class Simulation {
     this.state[i] = UP;
     this.epoch[i]!++;
     this.tracker.log(this.now, 'started', i, -1, '');
-    if (this.now < this.crashloopUntil[i]!) {
+    // A crash loop goes on while requests arrive; once the run only drains, the process stays up.
+    if (!this.arrivalsDone && this.now < this.crashloopUntil[i]!) {
       const at = this.now + this.crashloopUptime[i]!;
       this.crashloopAt[i] = at;
       this.pushProgress(at, EV_CRASHLOOP, i);

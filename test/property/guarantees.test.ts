@@ -55,7 +55,7 @@ describe('recovery guarantees (properties)', () => {
 
   it('3. active checks detect a hung instance within (U + 1)·(timeout + interval + jitter)', () => {
     const hangs = (n: number, d: number) =>
-      fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 2000, max: Math.max(2000, d / 2) })).map(([instance, at]) => [
+      fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 2000, max: Math.max(2000, Math.floor(d / 2)) })).map(([instance, at]) => [
         { kind: 'hang' as const, instance, at },
       ]);
     fc.assert(
@@ -79,7 +79,7 @@ describe('recovery guarantees (properties)', () => {
   it('4. a healed instance is back in rotation within the healthy-threshold bound (plus restart time after a crash)', () => {
     const healing = (n: number, d: number) =>
       fc
-        .tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 2000, max: Math.max(2000, d / 3) }), fc.integer({ min: 500, max: 8000 }), fc.constantFrom('hang' as const, 'crash' as const))
+        .tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 2000, max: Math.max(2000, Math.floor(d / 3)) }), fc.integer({ min: 500, max: 8000 }), fc.constantFrom('hang' as const, 'crash' as const))
         .map(([instance, at, span, kind]) => [{ kind, instance, at, for: span }]);
     fc.assert(
       fc.property(scenarioArbitrary({ healthCheck: true, outlierDetection: false, heartbeat: false }, healing), (s) => {
@@ -208,7 +208,7 @@ describe('recovery guarantees (properties)', () => {
 
   it('10. a crash is suspected by the heartbeat detector within its analytic bound', () => {
     const crashes = (n: number, d: number) =>
-      fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 3000, max: Math.max(3000, d / 2) })).map(([instance, at]) => [
+      fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 3000, max: Math.max(3000, Math.floor(d / 2)) })).map(([instance, at]) => [
         { kind: 'crash' as const, instance, at, for: 60_000 },
       ]);
     fc.assert(
@@ -246,6 +246,6 @@ describe('recovery guarantees (properties)', () => {
   });
 });
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
 }
