@@ -61,6 +61,23 @@ const CASES: readonly Case[] = [
   ].map((config) => ({ label: balancerLabel(config), config, weighted: config.kind === 'weighted_round_robin' })),
   { label: 'round_robin, unequal weights (EDF)', config: parse({ kind: 'round_robin' }), weighted: true },
   { label: 'least_request, unequal weights (EDF)', config: parse({ kind: 'least_request' }), weighted: true },
+  // Load-aware production balancers (Linkerd/tower, Finagle, NGINX, HAProxy). The clock stands
+  // still (now = 0), which costs the peak-EWMA rows the same exp() per load read as a moving one.
+  ...[
+    parse({ kind: 'peak_ewma' }),
+    parse({ kind: 'finagle_p2c' }),
+    parse({ kind: 'finagle_peak_ewma' }),
+    // minAperture 16: with a still clock the load band never widens a window of 1 (no draws).
+    parse({ kind: 'finagle_aperture', minAperture: 16 }),
+    parse({ kind: 'nginx_least_conn' }),
+    parse({ kind: 'nginx_random_two' }),
+    parse({ kind: 'haproxy_leastconn' }),
+    parse({ kind: 'haproxy_random' }),
+    parse({ kind: 'haproxy_first', maxconn: 4 }),
+  ].map((config) => ({ label: balancerLabel(config), config, weighted: false })),
+  { label: 'nginx_least_conn, unequal weights', config: parse({ kind: 'nginx_least_conn' }), weighted: true },
+  { label: 'nginx_random_two, unequal weights', config: parse({ kind: 'nginx_random_two' }), weighted: true },
+  { label: 'haproxy_random(draws=2), unequal weights', config: parse({ kind: 'haproxy_random' }), weighted: true },
   { label: 'ring_hash, keyed', config: parse({ kind: 'ring_hash' }), weighted: false, keys: 100_000 },
   { label: 'ring_hash, keyless (random hash)', config: parse({ kind: 'ring_hash' }), weighted: false },
   { label: 'ring_hash(balance=150), keyed', config: parse({ kind: 'ring_hash', hashBalanceFactor: 150 }), weighted: false, keys: 100_000 },

@@ -4,6 +4,7 @@
  * library user validate against the same rules and defaults.
  */
 import { z } from 'zod';
+import { loadAwareBalancerConfigs } from './load-aware-configs.js';
 import { maglevConfig, ringHashConfig } from './hashing-configs.js';
 
 export const roundRobinConfig = z
@@ -56,6 +57,7 @@ export const builtinBalancerConfig = z.discriminatedUnion('kind', [
   leastRequestConfig,
   ringHashConfig,
   maglevConfig,
+  ...loadAwareBalancerConfigs,
 ]);
 
 /**

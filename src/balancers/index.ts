@@ -29,6 +29,37 @@ export { RoundRobinBalancer } from './round-robin.js';
 export { RandomBalancer } from './random.js';
 export { WeightedRoundRobinBalancer, type WeightedRoundRobinOptions, type WeightedRoundRobinVariant } from './weighted-round-robin.js';
 export { LeastRequestBalancer, type LeastRequestOptions } from './least-request.js';
+export {
+  finagleApertureConfig,
+  finagleP2cConfig,
+  finaglePeakEwmaConfig,
+  haproxyFirstConfig,
+  haproxyLeastconnConfig,
+  haproxyRandomConfig,
+  nginxLeastConnConfig,
+  nginxRandomTwoConfig,
+  peakEwmaConfig,
+  type FinagleApertureConfig,
+  type FinagleP2cConfig,
+  type FinaglePeakEwmaConfig,
+  type HaproxyFirstConfig,
+  type HaproxyLeastconnConfig,
+  type HaproxyRandomConfig,
+  type LoadAwareBalancerConfig,
+  type NginxLeastConnConfig,
+  type NginxRandomTwoConfig,
+  type PeakEwmaConfig,
+} from './load-aware-configs.js';
+export { PeakEwmaBalancer, type PeakEwmaOptions } from './peak-ewma.js';
+export { FinagleP2cBalancer, type FinagleP2cOptions } from './finagle-p2c.js';
+export { FinaglePeakEwmaBalancer, type FinaglePeakEwmaOptions } from './finagle-peak-ewma.js';
+export { FinagleApertureBalancer, type FinagleApertureOptions } from './finagle-aperture.js';
+export { NginxLeastConnBalancer } from './nginx-least-conn.js';
+export { NginxRandomTwoBalancer } from './nginx-random-two.js';
+export { HaproxyLeastconnBalancer } from './haproxy-leastconn.js';
+export { HaproxyRandomBalancer, type HaproxyRandomOptions } from './haproxy-random.js';
+export { HaproxyFirstBalancer, type HaproxyFirstOptions } from './haproxy-first.js';
+export { PeakEwma, type PeakEwmaOptions as PeakEwmaLoadOptions } from '../load/peak-ewma.js';
 export { maglevConfig, ringHashConfig, type MaglevConfig, type RingHashConfig } from './hashing-configs.js';
 export { RingHashBalancer, type RingHashOptions, type RingHashStats } from './ring-hash.js';
 export { MaglevBalancer, type MaglevOptions, type MaglevStats } from './maglev.js';

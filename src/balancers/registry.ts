@@ -5,6 +5,7 @@
 import type { BalancerConfig, BalancerKind } from './configs.js';
 import { maglevLabel, ringHashLabel } from './hashing-configs.js';
 import { LeastRequestBalancer } from './least-request.js';
+import { createLoadAwareBalancer, loadAwareLabel } from './load-aware-registry.js';
 import { MaglevBalancer } from './maglev.js';
 import { RandomBalancer } from './random.js';
 import { RingHashBalancer } from './ring-hash.js';
@@ -13,7 +14,7 @@ import type { Balancer, BalancerDeps } from './types.js';
 import { WeightedRoundRobinBalancer } from './weighted-round-robin.js';
 
 /** Every balancer kind, in documentation order. */
-export const BALANCER_KINDS = ['round_robin', 'random', 'weighted_round_robin', 'least_request', 'ring_hash', 'maglev'] as const satisfies readonly BalancerKind[];
+export const BALANCER_KINDS = ['round_robin', 'random', 'weighted_round_robin', 'least_request', 'ring_hash', 'maglev', 'peak_ewma', 'finagle_p2c', 'finagle_peak_ewma', 'finagle_aperture', 'nginx_least_conn', 'nginx_random_two', 'haproxy_leastconn', 'haproxy_random', 'haproxy_first'] as const satisfies readonly BalancerKind[];
 
 // Compile-time check that BALANCER_KINDS lists every kind.
 type MissingKinds = Exclude<BalancerKind, (typeof BALANCER_KINDS)[number]>;
@@ -34,6 +35,16 @@ export function createBalancer(config: BalancerConfig, deps: BalancerDeps): Bala
       return new WeightedRoundRobinBalancer(deps, config);
     case 'least_request':
       return new LeastRequestBalancer(deps, config);
+    case 'peak_ewma':
+    case 'finagle_p2c':
+    case 'finagle_peak_ewma':
+    case 'finagle_aperture':
+    case 'nginx_least_conn':
+    case 'nginx_random_two':
+    case 'haproxy_leastconn':
+    case 'haproxy_random':
+    case 'haproxy_first':
+      return createLoadAwareBalancer(config, deps);
     case 'ring_hash':
       return new RingHashBalancer(deps, config);
     case 'maglev':
@@ -64,6 +75,16 @@ export function balancerLabel(config: BalancerConfig): string {
       const bias = config.activeRequestBias === 1 ? '' : `,bias=${config.activeRequestBias}`;
       return `least_request(${selection}${bias})`;
     }
+    case 'peak_ewma':
+    case 'finagle_p2c':
+    case 'finagle_peak_ewma':
+    case 'finagle_aperture':
+    case 'nginx_least_conn':
+    case 'nginx_random_two':
+    case 'haproxy_leastconn':
+    case 'haproxy_random':
+    case 'haproxy_first':
+      return loadAwareLabel(config);
     case 'ring_hash':
       return ringHashLabel(config);
     case 'maglev':

@@ -67,7 +67,7 @@ describe('Simulation', () => {
       fc.record({ dist: fc.constant('constant' as const), value: fc.double({ min: 0, max: 20, noNaN: true }) }),
       fc.record({ dist: fc.constant('uniform' as const), min: fc.constant(0), max: fc.double({ min: 0.1, max: 30, noNaN: true }) }),
     );
-    const balancer = fc.constantFrom<BalancerConfig['kind']>('round_robin', 'random', 'weighted_round_robin', 'least_request');
+    const balancer = fc.constantFrom<Extract<BalancerConfig['kind'], 'round_robin' | 'random' | 'weighted_round_robin' | 'least_request'>>('round_robin', 'random', 'weighted_round_robin', 'least_request');
     fc.assert(
       fc.property(
         fc.record({

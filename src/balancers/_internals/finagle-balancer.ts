@@ -1,0 +1,136 @@
+/**
+ * What every Finagle P2C-family balancer shares: the pick of two distinct nodes and the
+ * effort loop around it. Subclasses choose the load metric (P2CLeastLoaded, P2CPeakEwma) and
+ * how many nodes, in what order, the pick draws from (Aperture).
+ *
+ * Implements: finagle-core/.../loadbalancer/p2c/P2CPick.scala (`pick`, @202a6578) and
+ * Balancer.scala (`pick(count)` / `apply`, @6aa3699a); reference notes: balancers.md §3, B12.
+ *
+ * Variant, exactly:
+ * - Node status: `Status.Open` for a healthy endpoint, `Status.Closed` for one with
+ *   `healthy: false`. Finagle does not filter unhealthy nodes out of P2C (it relies on the
+ *   effort loop), so these balancers are `healthAware` and receive every endpoint.
+ * - Distributor pick over the first `bound` nodes of the vector: 1 node (or a bound of 1) →
+ *   the head, drawing nothing. Otherwise `a = rand(bound)`, `b = rand(bound − 1)`, `b` skipping
+ *   `a`. Equal statuses → the lower load, ties to `b` (`if (a.load < b.load) a else b`, loads
+ *   read a then b); different statuses → the healthier one, loads not read.
+ * - Effort loop (`Balancer.apply`): up to `maxEffort` distributor picks, returning the first
+ *   Open node. If none, the balancer "panics": it rebuilds the distributor (a hook; a no-op for
+ *   plain P2C) and returns the next pick whatever its status. Finagle's default PanicMode is
+ *   FiftyPercentUnhealthy, `maxEffort` 4 (older Finagle: `Balancers.MaxEffort` 5).
+ * - No endpoints → -1 (Finagle's failing node, NoBrokersAvailableException). Weights are
+ *   ignored (Finagle handles weights above the balancer, one balancer per weight class).
+ *
+ * Complexity: pick O(maxEffort) draws and load reads, O(1) with a healthy cluster; no allocation.
+ */
+import type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext, RandomSource } from '../types.js';
+import { copyEndpoints } from './endpoint-arrays.js';
+
+export abstract class FinagleBalancer implements Balancer {
+  readonly healthAware = true;
+  readonly maxEffort: number;
+  /** Slot → endpoint id, in the order of the last `setEndpoints`. */
+  protected ids = new Int32Array(0);
+  /** Slot → 1 when the node's status is Open (healthy), 0 when Closed. */
+  protected open = new Uint8Array(0);
+  /** Vector position → slot: the order picks draw from (identity unless a subclass reorders). */
+  protected order = new Int32Array(0);
+  protected readonly random: RandomSource;
+  protected readonly load: LoadView;
+  /** The two drawn positions of the current pick (reused). */
+  private readonly pair = new Int32Array(2);
+
+  constructor(deps: BalancerDeps, maxEffort: number, kind: string) {
+    if (!Number.isSafeInteger(maxEffort) || maxEffort < 0) throw new RangeError(`${kind} maxEffort must be an integer ≥ 0, got ${maxEffort}`);
+    this.maxEffort = maxEffort;
+    this.random = deps.random;
+    this.load = deps.load;
+  }
+
+  setEndpoints(endpoints: readonly Endpoint[]): void {
+    const previous = this.ids;
+    this.ids = copyEndpoints(endpoints).ids;
+    const n = this.ids.length;
+    this.open = new Uint8Array(n);
+    for (let slot = 0; slot < n; slot++) this.open[slot] = endpoints[slot]!.healthy === false ? 0 : 1;
+    this.endpointsSet(previous);
+  }
+
+  pick(_ctx: PickContext): number {
+    if (this.ids.length === 0) return -1;
+    let slot = -1;
+    for (let effort = 0; effort < this.maxEffort && slot < 0; effort++) {
+      const candidate = this.distributorPick();
+      if (this.open[candidate] === 1) slot = candidate;
+    }
+    if (slot < 0) {
+      this.panicRebuild();
+      slot = this.distributorPick();
+    }
+    this.picked();
+    return this.ids[slot]!;
+  }
+
+  /**
+   * `a.load < b.load` for the nodes in slots a and b, `a` read first (`NodeT.load`, which may
+   * update the metric, as Finagle's does). A comparison rather than a load so that no double
+   * crosses a call boundary on the pick path.
+   */
+  protected abstract lessLoaded(a: number, b: number): boolean;
+
+  /** How many vector positions the pick draws from: every node for P2C, the aperture for Aperture. */
+  protected bound(): number {
+    return this.ids.length;
+  }
+
+  /**
+   * Called by every setEndpoints, after `ids` and `open` are set, with the previous ids. The
+   * default draws from the endpoints in the order given (P2C's vector is the update's order).
+   */
+  protected endpointsSet(_previous: Int32Array): void {
+    const n = this.ids.length;
+    this.order = new Int32Array(n);
+    for (let slot = 0; slot < n; slot++) this.order[slot] = slot;
+  }
+
+  /** Finagle's rebuild after the effort is exhausted (`tryRebuild`); nothing to do for P2C. */
+  protected panicRebuild(): void {}
+
+  /** Called once per successful pick, as the chosen node takes the request (`Node.apply`). */
+  protected picked(): void {}
+
+  /**
+   * Two distinct positions below `range`: `a = rand(range)`, `b = rand(range − 1)` skipping the
+   * "hole" at `a`, so b is uniform over the others. A small leaf that writes integers: the
+   * draws' doubles never cross a call boundary (V8 boxes a double returned from a call it does
+   * not inline).
+   */
+  private drawPair(range: number): Int32Array {
+    const pair = this.pair;
+    const a = Math.floor(this.random.next() * range);
+    const b = Math.floor(this.random.next() * (range - 1));
+    pair[0] = a;
+    pair[1] = b >= a ? b + 1 : b;
+    return pair;
+  }
+
+  /** `P2CPick.pick` over the first `bound()` positions of `order`; returns a slot. */
+  private distributorPick(): number {
+    const range = this.bound();
+    const order = this.order;
+    if (range === 1 || order.length === 1) return order[0]!;
+    const pair = this.drawPair(range);
+    const nodeA = order[pair[0]!]!;
+    const nodeB = order[pair[1]!]!;
+    if (this.open[nodeA] === this.open[nodeB]) return this.lessLoaded(nodeA, nodeB) ? nodeA : nodeB;
+    return this.open[nodeA] === 1 ? nodeA : nodeB;
+  }
+}
+
+/** True when `a` and `b` hold the same ids, in any order (Finagle rebuilds only when they differ). */
+export function sameMembers(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  const members = new Set(a);
+  for (const id of b) if (!members.has(id)) return false;
+  return true;
+}
