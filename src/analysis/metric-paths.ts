@@ -28,6 +28,7 @@ const KNOWN_KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
     'rejected',
     'inFlightAtEnd',
     'throughput',
+    'goodput',
     'availability',
     'latency',
     'imbalance',
@@ -40,9 +41,9 @@ const KNOWN_KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
   ],
   latency: ['mean', 'p50', 'p90', 'p99', 'p999', 'max'],
   imbalance: ['maxOverMean', 'cov'],
-  detection: ['meanTimeToDetect', 'maxTimeToDetect', 'missed', 'falsePositives'],
-  recovery: ['recoveredRequests', 'meanTimeToRecover', 'maxTimeToRecover', 'restarts'],
-  retries: ['sent', 'budgetRefused'],
+  detection: ['faults', 'meanTimeToDetect', 'maxTimeToDetect', 'missed', 'falsePositives'],
+  recovery: ['recoveredRequests', 'requestsMeetingFailure', 'meanTimeToRecover', 'maxTimeToRecover', 'restarts'],
+  retries: ['sent', 'budgetRefused', 'attempts', 'maxAttemptsPerRequest'],
 };
 
 /** The structure shared by one or more metric records: the union of their fields. */

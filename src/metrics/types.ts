@@ -35,6 +35,8 @@ export interface ReplicationMetrics {
   inFlightAtEnd: number;
   /** Counted requests answered (completed, failed or rejected: not timed out) per second of the counted window. */
   throughput: number;
+  /** Successful counted requests per second of the counted window. */
+  goodput: number;
   /** Completed over counted. */
   availability: number;
   /** Latency of completed counted requests, from arrival at the client to the response. */
@@ -75,8 +77,7 @@ export interface ReplicationMetrics {
     attempts: number;
     maxAttemptsPerRequest: number;
   };
-  /** Successful counted requests per second of the counted window. */
-  goodput: number;
+
   /** Simulated time at the end of the run (ms). */
   simulatedTime: number;
 }

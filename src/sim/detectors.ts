@@ -186,6 +186,11 @@ export class Detectors {
     this.livenessAt[i] = NaN;
   }
 
+  /** Whether observeOutcome does anything (outlier detection is configured). */
+  get observesOutcomes(): boolean {
+    return this.outlier !== null;
+  }
+
   /** An attempt to `instance` ended at `client` with `outcome`: outlier detection counts it. */
   observeOutcome(client: number, instance: number, outcome: Outcome, now: number): void {
     if (this.outlier === null) return;

@@ -10,6 +10,7 @@ import type { RunResult, StrategyResult } from '../analysis/types.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MESHSIM_VERSION } from '../version.js';
+import { FastSimulation, runsOnFastPath } from './fast-simulation.js';
 import { Simulation, type SimulationOptions, type SimulationResult } from './simulation.js';
 
 export interface RunOptions extends SimulationOptions {
@@ -28,6 +29,7 @@ export function simulateReplication(
   balancer: BalancerConfig = scenario.balancer,
   options: SimulationOptions = {},
 ): ReplicationMetrics {
+  if (runsOnFastPath(scenario, options)) return new FastSimulation(scenario, balancer, replication, options).run();
   return new Simulation(scenario, balancer, replication, options).run().metrics;
 }
 

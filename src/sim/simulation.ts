@@ -28,12 +28,11 @@ import { createBalancer } from '../balancers/registry.js';
 import type { Balancer, BalancerDeps, PickContext } from '../balancers/types.js';
 import { ActiveRequests } from '../load/active-requests.js';
 import { createArrivalProcess, type ArrivalProcess } from '../model/arrivals/index.js';
-import { ATTEMPT_IN_SERVICE, ATTEMPT_LIVE, AttemptPool } from '../model/attempt-pool.js';
 import { createSampler, type Sampler } from '../model/distributions/index.js';
 import { IntFifo } from '../model/int-fifo.js';
 import { InstanceLoadReports } from '../model/instance-load-reports.js';
 import { createKeySampler, type KeySampler } from '../model/keys.js';
-import { PENDING_AT_CLIENT, RequestPool } from '../model/request-pool.js';
+import { ATTEMPT_IN_SERVICE, ATTEMPT_LIVE, FlightTable, PENDING_AT_CLIENT } from '../model/flight-table.js';
 import type { Scenario } from '../scenario/schema.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
@@ -124,8 +123,9 @@ export interface Client {
 
 export class Simulation {
   private readonly queue = new EventQueue(256);
-  private readonly requests = new RequestPool(1024);
-  private readonly attempts = new AttemptPool(1024);
+  /** Requests and attempts share one table (a request's first attempt shares its slot). */
+  private readonly requests = new FlightTable(1024);
+  private readonly attempts = this.requests;
   private readonly histogram = new LatencyHistogram();
   now = 0;
 
@@ -144,8 +144,12 @@ export class Simulation {
   private readonly speed: Float64Array;
   readonly busy: Int32Array;
   readonly waiting: IntFifo[];
-  /** Attempts in service per instance, `concurrency` entries each, -1 when free. */
+  /**
+   * Attempts in service per instance, `concurrency` entries each, -1 when free: what a crash
+   * resets and a hang freezes. Kept only when the scenario can crash or hang an instance.
+   */
   private readonly servers: Int32Array;
+  private readonly trackServers: boolean;
   private readonly served: Float64Array;
   readonly state: Uint8Array;
   readonly hung: Uint8Array;
@@ -236,7 +240,10 @@ export class Simulation {
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
-    this.servers = new Int32Array(n * this.concurrency).fill(-1);
+    this.trackServers =
+      scenario.liveness !== undefined ||
+      scenario.faults.some((f) => f.kind !== 'slow' && f.kind !== 'errors' && f.kind !== 'partition' && !(f.kind === 'random' && (f.mode === 'slow' || f.mode === 'errors')));
+    this.servers = new Int32Array(this.trackServers ? n * this.concurrency : 0).fill(-1);
     this.state = new Uint8Array(n);
     this.hung = new Uint8Array(n);
     this.controlCut = new Uint8Array(n);
@@ -406,7 +413,7 @@ export class Simulation {
     this.arrived++;
     this.lastArrival = now;
     const requests = this.requests;
-    const slot = requests.allocate();
+    const slot = requests.allocateRequest();
     // Workload draws first and always, so every strategy sees the same workload.
     const c = this.clientStream === null ? 0 : this.clientStream.int(this.clients.length);
     const demand = this.serviceDemand.sample();
@@ -452,15 +459,15 @@ export class Simulation {
       return;
     }
     const attempts = this.attempts;
-    const a = attempts.allocate();
+    const a = attempts.allocateAttempt(slot);
     attempts.request[a] = slot;
     attempts.requestGeneration[a] = requests.generation[slot]!;
     attempts.instance[a] = target;
     attempts.demand[a] = demand;
     attempts.returnLatency[a] = inbound;
     attempts.sentAt[a] = this.now;
-    attempts.flags[a] = ATTEMPT_LIVE;
-    requests.recordTried(slot, target);
+    attempts.attemptFlags[a] = ATTEMPT_LIVE;
+    if (this.recovery.avoidPreviousHosts) requests.recordTried(slot, target);
     const number = ++requests.attempts[slot]!;
     if (number > this.maxAttemptsPerRequest) this.maxAttemptsPerRequest = number;
     requests.liveAttempt[slot] = a;
@@ -477,7 +484,7 @@ export class Simulation {
     }
     if (this.dataCut[target] === 1) {
       // The network loses it: no response will ever come; only a timeout ends the wait.
-      attempts.flags[a] = ATTEMPT_LIVE;
+      attempts.attemptFlags[a] = ATTEMPT_LIVE;
       attempts.returnLatency[a] = -1;
       return;
     }
@@ -528,15 +535,17 @@ export class Simulation {
 
   private startService(a: number, instance: number): void {
     const attempts = this.attempts;
-    const servers = this.servers;
-    const base = instance * this.concurrency;
-    let server = base;
-    while (servers[server] !== -1) server++;
-    servers[server] = a;
-    attempts.flags[a]! |= ATTEMPT_IN_SERVICE;
+    if (this.trackServers) {
+      const servers = this.servers;
+      let server = instance * this.concurrency;
+      while (servers[server] !== -1) server++;
+      servers[server] = a;
+    }
+    attempts.attemptFlags[a]! |= ATTEMPT_IN_SERVICE;
     attempts.epoch[a] = this.epoch[instance]!;
     const end = this.now + (attempts.demand[a]! * this.slowFactor[instance]!) / this.speed[instance]!;
     attempts.serviceEnd[a] = end;
+    attempts.completionScheduled(a);
     this.pushProgress(end, EV_DONE, a);
   }
 
@@ -544,7 +553,8 @@ export class Simulation {
     const attempts = this.attempts;
     const instance = attempts.instance[a]!;
     // A crash or a hang since the service began makes this completion void.
-    if ((attempts.flags[a]! & ATTEMPT_IN_SERVICE) === 0 || attempts.epoch[a] !== this.epoch[instance]) return;
+    if (!attempts.completionPopped(a)) return;
+    if ((attempts.attemptFlags[a]! & ATTEMPT_IN_SERVICE) === 0 || attempts.epoch[a] !== this.epoch[instance]) return;
     this.freeServer(a, instance);
     const request = attempts.request[a]!;
     if (this.requests.generation[request] === attempts.requestGeneration[a] && this.requests.counted[request] === 1) {
@@ -557,11 +567,13 @@ export class Simulation {
   }
 
   private freeServer(a: number, instance: number): void {
-    const servers = this.servers;
-    let server = instance * this.concurrency;
-    while (servers[server] !== a) server++;
-    servers[server] = -1;
-    this.attempts.flags[a]! &= ~ATTEMPT_IN_SERVICE;
+    if (this.trackServers) {
+      const servers = this.servers;
+      let server = instance * this.concurrency;
+      while (servers[server] !== a) server++;
+      servers[server] = -1;
+    }
+    this.attempts.attemptFlags[a]! &= ~ATTEMPT_IN_SERVICE;
   }
 
   private startNextOrIdle(instance: number): void {
@@ -590,7 +602,7 @@ export class Simulation {
   /** The network lost the attempt (data-path partition): no response will come. */
   private dropAttempt(a: number): void {
     const attempts = this.attempts;
-    if ((attempts.flags[a]! & ATTEMPT_LIVE) === 0) attempts.release(a);
+    if ((attempts.attemptFlags[a]! & ATTEMPT_LIVE) === 0) attempts.releaseAttempt(a);
     else attempts.returnLatency[a] = -1; // still awaited: released when the client gives up on it
   }
 
@@ -598,7 +610,7 @@ export class Simulation {
   private receive(a: number): void {
     const attempts = this.attempts;
     const outcome = attempts.outcome[a]! as Outcome;
-    if ((attempts.flags[a]! & ATTEMPT_LIVE) !== 0) {
+    if ((attempts.attemptFlags[a]! & ATTEMPT_LIVE) !== 0) {
       const slot = attempts.request[a]!;
       const requests = this.requests;
       const instance = attempts.instance[a]!;
@@ -607,13 +619,13 @@ export class Simulation {
       const ok = outcome === Outcome.Ok;
       if (client.wantsCompletions) client.balancer.onComplete!(instance, this.now - attempts.sentAt[a]!, ok);
       if (client.wantsReports) client.balancer.onBackendReport!(instance, this.instanceLoad!.report(instance, this.busy[instance]!, this.now));
-      this.detectors.observeOutcome(client.index, instance, outcome, this.now);
+      if (this.detectors.observesOutcomes) this.detectors.observeOutcome(client.index, instance, outcome, this.now);
       requests.liveAttempt[slot] = -1;
       this.endRetry(slot, client);
       if (ok) this.finishRequest(slot, client, Outcome.Ok);
       else this.attemptFailed(slot, client, outcome);
     }
-    attempts.release(a);
+    attempts.releaseAttempt(a);
   }
 
   /** An attempt failed at the client: retry it if the policy allows, or end the request. */
@@ -621,7 +633,6 @@ export class Simulation {
     const requests = this.requests;
     if (requests.hadFailure[slot] === 0 && requests.counted[slot] === 1) this.meetingFailure++;
     requests.hadFailure[slot] = 1;
-    requests.lastFailure[slot] = outcome;
     const delay = this.recovery.retryDelay(
       requests.attempts[slot]!,
       outcome,
@@ -637,6 +648,7 @@ export class Simulation {
       return;
     }
     requests.retryActive[slot] = 1;
+    requests.retryAt[slot] = this.now + delay;
     if (this.onRetry !== undefined) {
       const state = this.recovery.retryState(client.index, client.activeRequests);
       this.onRetry({ time: this.now, client: client.index, activeRetries: state.active, allowed: state.allowed });
@@ -654,7 +666,9 @@ export class Simulation {
 
   private retry(slot: number): void {
     const requests = this.requests;
-    if (requests.flags[slot] !== PENDING_AT_CLIENT) return; // ended (timed out) during the back-off
+    // The request ended (timed out) during the back-off, and the slot may hold another by now.
+    if (requests.retryAt[slot] !== this.now || requests.flags[slot] !== PENDING_AT_CLIENT) return;
+    requests.retryAt[slot] = NaN;
     const client = this.clients[requests.client[slot]!]!;
     this.retriesSent++;
     let outbound = 0;
@@ -691,18 +705,18 @@ export class Simulation {
         this.timeseries?.error(this.now);
       }
     }
-    requests.release(slot);
+    requests.releaseRequest(slot);
   }
 
   /** The client gives up on an attempt (per-try timeout, or the request's own timeout). */
   private abandonAttempt(a: number, client: Client): void {
     const attempts = this.attempts;
-    attempts.flags[a]! &= ~ATTEMPT_LIVE;
+    attempts.attemptFlags[a]! &= ~ATTEMPT_LIVE;
     const instance = attempts.instance[a]!;
     client.load.end(instance);
     if (client.wantsCompletions) client.balancer.onComplete!(instance, this.now - attempts.sentAt[a]!, false);
     // A lost attempt (data path cut) has no response to wait for.
-    if (attempts.returnLatency[a] === -1 && (attempts.flags[a]! & ATTEMPT_IN_SERVICE) === 0) attempts.release(a);
+    if (attempts.returnLatency[a] === -1 && (attempts.attemptFlags[a]! & ATTEMPT_IN_SERVICE) === 0) attempts.releaseAttempt(a);
   }
 
   /** The client's request-timeout timer: time out every due request, then re-arm. */
@@ -743,7 +757,7 @@ export class Simulation {
     while (fifo.length > 0) {
       const a = fifo.peek(0);
       const generation = fifo.peek(1);
-      if (attempts.generation[a] === generation && (attempts.flags[a]! & ATTEMPT_LIVE) !== 0) {
+      if (attempts.generation[a] === generation && (attempts.attemptFlags[a]! & ATTEMPT_LIVE) !== 0) {
         const deadline = attempts.sentAt[a]! + perTry;
         if (deadline > this.now) {
           client.tryTimerArmed = true;
@@ -877,7 +891,7 @@ export class Simulation {
       const a = servers[base + k]!;
       if (a < 0) continue;
       servers[base + k] = -1;
-      this.attempts.flags[a]! &= ~ATTEMPT_IN_SERVICE;
+      this.attempts.attemptFlags[a]! &= ~ATTEMPT_IN_SERVICE;
       this.respond(a, Outcome.Reset);
     }
     const waiting = this.waiting[i]!;
@@ -951,6 +965,7 @@ export class Simulation {
       if (a < 0) continue;
       attempts.epoch[a] = this.epoch[i]!;
       attempts.serviceEnd[a] = this.now + attempts.serviceEnd[a]!;
+      attempts.completionScheduled(a);
       this.pushProgress(attempts.serviceEnd[a]!, EV_DONE, a);
     }
     while (this.busy[i]! < this.concurrency && this.waiting[i]!.length > 0) {
@@ -996,6 +1011,7 @@ export class Simulation {
       rejected: this.rejected,
       inFlightAtEnd: this.pendingCounted,
       throughput: windowSeconds > 0 ? (this.completed + this.failed + this.rejected) / windowSeconds : NaN,
+      goodput: windowSeconds > 0 ? this.completed / windowSeconds : NaN,
       availability: T > 0 ? this.completed / T : NaN,
       latency: {
         mean: this.histogram.mean,
@@ -1031,7 +1047,6 @@ export class Simulation {
         attempts: this.attemptsSent,
         maxAttemptsPerRequest: this.maxAttemptsPerRequest,
       },
-      goodput: windowSeconds > 0 ? this.completed / windowSeconds : NaN,
       simulatedTime: this.now,
     };
   }
