@@ -34,6 +34,7 @@
  * setEndpoints O(n log n).
  */
 import { copyEndpoints } from '../_internals/endpoint-arrays.js';
+import { uniformIndex } from '../_internals/random-draws.js';
 import type { Balancer, BalancerDeps, Endpoint, PickContext, RandomSource } from '../types.js';
 import {
   DEFAULT_MIN_CLUSTER_SIZE,
@@ -216,7 +217,8 @@ export class EnvoyHostSelection implements Balancer {
 
   /** Envoy `hostSourceToUse`. */
   private chooseSource(): HostSource {
-    const p = this.onlyPriority >= 0 ? this.onlyPriority : choosePriority(this.cumulativeLoad, this.random.next());
+    // Envoy's h = hash % 100 + 1, drawn only when more than one level has load.
+    const p = this.onlyPriority >= 0 ? this.onlyPriority : choosePriority(this.cumulativeLoad, uniformIndex(this.random, 100) + 1);
     if (this.panic[p] === 1) return this.allHosts[p]!;
     if (p === 0 && this.routing.mode !== 'none' && this.zoneRoutingEnabled()) {
       const routing = this.routing;
@@ -232,7 +234,7 @@ export class EnvoyHostSelection implements Balancer {
     const percent = this.options.zoneAware!.routingEnabled;
     if (percent >= 100) return true;
     if (percent <= 0) return false;
-    return Math.floor(this.random.next() * 100) < percent;
+    return uniformIndex(this.random, 100) < percent;
   }
 
   /** The host source every pick uses when no draw is needed to choose it, else null. */

@@ -20,7 +20,7 @@
  * - Not modelled: degraded hosts (an endpoint is healthy or not), excluded hosts, and
  *   per-request priority load overrides (retry priority plugins).
  *
- * `choosePriority` maps a uniform draw `u` to Envoy's `h = hash % 100 + 1` as `⌊100u⌋ + 1`.
+ * The caller draws Envoy's `h = hash % 100 + 1` as `⌊100u⌋ + 1` for a uniform draw u.
  */
 
 export interface PriorityState {
@@ -88,10 +88,9 @@ function loadInTotalPanic(hosts: readonly number[], load: number[]): void {
 
 /**
  * Envoy `choosePriority` over cumulative loads (`cumulative[p]` = Σ load up to p, the last
- * being 100) for a uniform draw `u` in [0, 1).
+ * being 100) for `h` = Envoy's `hash % 100 + 1`, an integer in 1…100.
  */
-export function choosePriority(cumulative: Int32Array, u: number): number {
-  const h = Math.floor(u * 100) + 1;
+export function choosePriority(cumulative: Int32Array, h: number): number {
   let p = 0;
   while (h > cumulative[p]!) p++;
   return p;

@@ -33,6 +33,7 @@
  * to zones with spare capacity. `localFleet` replaces the default with explicit counts.
  */
 
+import { uniformIndex } from '../_internals/random-draws.js';
 import type { RandomSource } from '../types.js';
 
 export const BASIS = 10_000;
@@ -105,13 +106,15 @@ function earlyExit(input: ZoneRoutingInput): boolean {
 /**
  * Envoy `tryChooseLocalLocalityHosts` in the residual mode: the index of the locality to use.
  * One draw decides local or not; a second, only when not local, picks the other locality.
+ * Draws are floored where they are made, so no double crosses a call (a boxed double is an
+ * allocation per pick when a call is not inlined).
  */
 export function residualLocality(localPercentToRoute: number, residualCapacity: Int32Array, random: RandomSource): number {
-  if (Math.floor(random.next() * BASIS) < localPercentToRoute) return 0;
+  if (uniformIndex(random, BASIS) < localPercentToRoute) return 0;
   const n = residualCapacity.length;
   const total = residualCapacity[n - 1]!;
-  if (total === 0) return Math.floor(random.next() * n);
-  const threshold = Math.floor(random.next() * total);
+  if (total === 0) return uniformIndex(random, n);
+  const threshold = uniformIndex(random, total);
   let i = 0;
   while (threshold >= residualCapacity[i]!) i++;
   return i;
