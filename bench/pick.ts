@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { balancerConfig, type BalancerConfig } from '../src/balancers/configs.js';
 import { balancerLabel, createBalancer } from '../src/balancers/registry.js';
-import type { Endpoint } from '../src/balancers/types.js';
+import type { Balancer, BalancerDeps, Endpoint } from '../src/balancers/types.js';
 import { RngStream } from '../src/engine/rng.js';
 import { ActiveRequests } from '../src/load/active-requests.js';
 
@@ -40,6 +40,12 @@ interface Case {
   readonly weighted: boolean;
   /** Request keys drawn uniformly from [0, keys) (hashing balancers); absent: keyless picks. */
   readonly keys?: number;
+  /** Endpoint set of its own (priorities, health, zones); default `endpointsFor`. */
+  readonly endpoints?: (n: number) => Endpoint[];
+  /** Deps beyond random, a still clock and the fixed loads: a global view, a zone, a clock. */
+  readonly deps?: (load: ActiveRequests) => Partial<BalancerDeps>;
+  /** Brings the balancer to its steady state after setEndpoints (feedback), and may wrap the pick. */
+  readonly prepare?: (balancer: Balancer, n: number, pick: () => number) => () => number;
 }
 
 interface CaseResult {
@@ -84,7 +90,65 @@ const CASES: readonly Case[] = [
   { label: 'maglev, keyed', config: parse({ kind: 'maglev' }), weighted: false, keys: 100_000 },
   { label: 'maglev, keyless (random hash)', config: parse({ kind: 'maglev' }), weighted: false },
   { label: 'maglev(balance=150), keyed', config: parse({ kind: 'maglev', hashBalanceFactor: 150 }), weighted: false, keys: 100_000 },
+  // Envoy host selection doing work: a priority draw per pick (P0 60 % healthy: 84/16), zone-aware
+  // residual routing (caller's zone half unhealthy), slow start (EDF weights scaled per pick).
+  {
+    label: 'round_robin, 2 priorities (P0 60 % healthy)',
+    config: parse({ kind: 'round_robin' }),
+    weighted: false,
+    endpoints: (n) => endpointsFor(n, false).map((e) => ({ ...e, priority: e.id < n / 2 ? 0 : 1, healthy: e.id >= n / 2 || e.id % 5 < 3 })),
+  },
+  {
+    label: 'least_request, zone-aware residual',
+    config: parse({ kind: 'least_request', zoneAware: { enabled: true, minClusterSize: 1 } }),
+    weighted: false,
+    endpoints: (n) => endpointsFor(n, false).map((e) => ({ ...e, healthy: e.zone !== 'zone-0' || e.id % 2 === 0 })),
+    deps: () => ({ localZone: 'zone-0' }),
+  },
+  {
+    label: 'round_robin, slow start (EDF)',
+    config: parse({ kind: 'round_robin', slowStart: { windowMs: 10_000 } }),
+    weighted: false,
+  },
+  // gRPC weighted_round_robin in steady state: weights 1…10 reported, the scheduler rebuilt;
+  // the clock then stands still between updates (one O(n) rebuild per second is not counted).
+  {
+    label: 'grpc_weighted_round_robin (stride, weights 1-10)',
+    config: parse({ kind: 'grpc_weighted_round_robin', blackoutPeriodMs: 0 }),
+    weighted: false,
+    deps: () => ({ now: () => benchClock }),
+    prepare: (balancer, n, pick) => {
+      for (let id = 0; id < n; id++) balancer.onBackendReport!(id, { utilization: 0.5, qps: 1 + (id % 10), eps: 0 });
+      benchClock += 1000; // past the next update, whatever size ran before
+      return pick;
+    },
+  },
+  // Research references: JSQ scans the true queue lengths (here the fixed loads, n/8 ties at
+  // the minimum); JIQ gets one idle announcement per pick, so every pick takes the I-queue path.
+  {
+    label: 'jsq(research)',
+    config: parse({ kind: 'jsq' }),
+    weighted: false,
+    deps: (load) => ({ global: { queueLength: (id: number) => load.active(id) } }),
+  },
+  {
+    label: 'jiq(research), one announcement per pick',
+    config: parse({ kind: 'jiq' }),
+    weighted: false,
+    prepare: (balancer, n, pick) => {
+      let next = 0;
+      return () => {
+        balancer.onIdle!(next);
+        next = next + 1 === n ? 0 : next + 1;
+        return pick();
+      };
+    },
+  },
+  { label: 'jiq(research), empty I-queue (random)', config: parse({ kind: 'jiq' }), weighted: false },
 ];
+
+/** The clock of the cases that need one to move (each case runs in its own process). */
+let benchClock = 0;
 
 function endpointsFor(n: number, weighted: boolean): Endpoint[] {
   return Array.from({ length: n }, (_, id) => ({ id, weight: weighted ? 1 + (id % 10) : 1, zone: `zone-${id % 3}` }));
@@ -96,9 +160,10 @@ function buildPicker(testCase: Case, n: number): () => number {
   const load = new ActiveRequests(n);
   const loadRng = new RngStream(`bench/load/${n}`);
   for (let id = 0; id < n; id++) for (let k = loadRng.int(8); k > 0; k--) load.start(id);
-  const balancer = createBalancer(testCase.config, { random, now: () => 0, load });
-  balancer.setEndpoints(endpointsFor(n, testCase.weighted));
+  const balancer = createBalancer(testCase.config, { random, now: () => 0, load, ...testCase.deps?.(load) });
+  balancer.setEndpoints(testCase.endpoints?.(n) ?? endpointsFor(n, testCase.weighted));
   const ctx = { key: -1 };
+  if (testCase.prepare !== undefined) return testCase.prepare(balancer, n, () => balancer.pick(ctx));
   if (testCase.keys === undefined) return () => balancer.pick(ctx);
   // A fixed cycle of keys, so choosing one costs an array read rather than a random draw.
   const keyRng = new RngStream(`bench/keys/${n}`);

@@ -6,16 +6,21 @@
 import { z } from 'zod';
 import { loadAwareBalancerConfigs } from './load-aware-configs.js';
 import { maglevConfig, ringHashConfig } from './hashing-configs.js';
+import { hostSelectionFields, rejectHostSelection, slowStartField } from './envoy-host-selection/config.js';
+import { grpcWeightedRoundRobinConfig, jiqConfig, jsqConfig } from './feedback-configs.js';
 
 export const roundRobinConfig = z
   .strictObject({
     kind: z.literal('round_robin'),
+    ...hostSelectionFields,
+    ...slowStartField,
   })
   .describe('Envoy ROUND_ROBIN: random start per client; weighted EDF when weights differ');
 
 export const randomConfig = z
   .strictObject({
     kind: z.literal('random'),
+    ...hostSelectionFields,
   })
   .describe('Envoy RANDOM: uniform choice, endpoint weights ignored');
 
@@ -26,6 +31,11 @@ export const weightedRoundRobinConfig = z
       .enum(['edf', 'smooth'])
       .default('edf')
       .describe('edf: Envoy earliest-deadline-first scheduler; smooth: NGINX smooth weighted round robin'),
+    // Envoy host selection applies to the edf variant; NGINX (smooth) has none.
+    ...hostSelectionFields,
+  })
+  .superRefine((config, ctx) => {
+    if (config.variant === 'smooth') rejectHostSelection(config, ctx, 'NGINX smooth weighted round robin');
   })
   .describe('Weighted round robin, Envoy EDF or NGINX smooth variant');
 
@@ -46,6 +56,8 @@ export const leastRequestConfig = z
       .min(0)
       .default(1)
       .describe('Envoy active_request_bias: weighted path uses weight / (active + 1)^bias'),
+    ...hostSelectionFields,
+    ...slowStartField,
   })
   .describe('Envoy LEAST_REQUEST: power of d choices on the local in-flight count');
 
@@ -55,6 +67,9 @@ export const builtinBalancerConfig = z.discriminatedUnion('kind', [
   randomConfig,
   weightedRoundRobinConfig,
   leastRequestConfig,
+  grpcWeightedRoundRobinConfig,
+  jsqConfig,
+  jiqConfig,
   ringHashConfig,
   maglevConfig,
   ...loadAwareBalancerConfigs,

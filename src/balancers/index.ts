@@ -69,4 +69,34 @@ export { xxHash64, xxHash64OfString } from './_internals/xxhash64.js';
 // Plug-in balancers: the module format (docs/balancers.md) and the config that names a module.
 export { defineBalancerPlugin, type BalancerPlugin, type PluginOptionsIssue, type PluginOptionsSchema } from './plugin.js';
 export { builtinBalancerConfig, pluginBalancerConfig, type BuiltinBalancerConfig, type PluginBalancerConfig } from './configs.js';
+export {
+  EnvoyHostSelection,
+  envoyBalancer,
+  hostSelectionFields,
+  priorityState,
+  resolveHostSelection,
+  slowStartConfig,
+  zoneAwareConfig,
+  zoneRouting,
+  type HostSelectionConfig,
+  type HostSelectionOptions,
+  type HostSelectionState,
+  type LocalityRouting,
+  type SlowStartConfig,
+  type ZoneAwareConfig,
+} from './envoy-host-selection/index.js';
+export { SlowStart, type SlowStartOptions } from './_internals/slow-start.js';
+export type { RoundRobinOptions } from './round-robin.js';
+export {
+  grpcWeightedRoundRobinConfig,
+  jiqConfig,
+  jsqConfig,
+  type GrpcWeightedRoundRobinConfig,
+  type JiqConfig,
+  type JsqConfig,
+} from './feedback-configs.js';
+export { GrpcWeightedRoundRobinBalancer, type GrpcWeightedRoundRobinOptions } from './grpc-weighted-round-robin.js';
+export { JsqBalancer } from './jsq.js';
+export { JiqBalancer } from './jiq.js';
+export type { BackendReport, GlobalView } from './types.js';
 export { ActiveRequests } from '../load/active-requests.js';

@@ -20,9 +20,13 @@
  *   picked (before the caller counts the new request). Bias 1 divides directly, bias 0 uses the
  *   weight unchanged, as Envoy special-cases both. Built with `createWithPicks(seed)`, the seed
  *   being drawn once per instance even while weights are equal, as Envoy's base class does.
- * - Not modelled: slow start, priorities/localities/panic, `count_pending_requests`, and the
- *   newest Envoy guard `least_request_lb_active_request_bias_forces_weighted` (an explicitly
- *   configured bias forcing the EDF path even with equal weights); here equal weights always
+ * - Slow start (option `slowStart`; _internals/slow-start.ts): while a host is in its window at
+ *   rebuild time the EDF path is taken even with equal weights, and the slow-start factor is
+ *   applied after the active-request adjustment, as Envoy's `hostWeight` does.
+ * - Priorities, localities and panic are envoy-host-selection/'s, which `createBalancer` wraps
+ *   around this class. Not modelled: `count_pending_requests`, and the newest Envoy guard
+ *   `least_request_lb_active_request_bias_forces_weighted` (an explicitly configured bias
+ *   forcing the EDF path even with equal weights); here equal weights without slow start always
  *   take the unweighted path.
  *
  * Complexity: pick O(choices) for n_choices (O(1) for a fixed count), O(n) for full_scan,
@@ -32,10 +36,16 @@ import type { LeastRequestConfig } from './configs.js';
 import { copyEndpoints, weightsAreEqual } from './_internals/endpoint-arrays.js';
 import { EdfScheduler } from './_internals/edf-scheduler.js';
 import { drawSeed, uniformIndex } from './_internals/random-draws.js';
+import { toSlowStart, type SlowStart, type SlowStartOptions } from './_internals/slow-start.js';
 import type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext, RandomSource } from './types.js';
 
-/** The config without its `kind`: what the class needs (a whole LeastRequestConfig also fits). */
-export type LeastRequestOptions = Omit<LeastRequestConfig, 'kind'>;
+/**
+ * The config without its `kind`: what the class needs (a whole LeastRequestConfig also fits).
+ * `slowStart` may also be a tracker shared with the caller's other balancers.
+ */
+export type LeastRequestOptions = Pick<LeastRequestConfig, 'choices' | 'selection' | 'activeRequestBias'> & {
+  readonly slowStart?: SlowStartOptions | SlowStart | undefined;
+};
 
 export class LeastRequestBalancer implements Balancer {
   readonly choices: number;
@@ -47,7 +57,10 @@ export class LeastRequestBalancer implements Balancer {
   private readonly random: RandomSource;
   private readonly load: LoadView;
   private readonly seed: number;
-  private readonly scheduler = new EdfScheduler((slot) => this.dynamicWeight(slot));
+  private readonly scheduler: EdfScheduler;
+  private readonly slowStart: SlowStart | null;
+  /** Slot → the start of its slow-start window (NaN: none); kept only with slow start. */
+  private windowStarts = new Float64Array(0);
 
   constructor(deps: BalancerDeps, options: LeastRequestOptions) {
     const { choices, selection, activeRequestBias } = options;
@@ -64,12 +77,25 @@ export class LeastRequestBalancer implements Balancer {
     this.random = deps.random;
     this.load = deps.load;
     this.seed = drawSeed(deps.random);
+    const slowStart = toSlowStart(options.slowStart, deps.now);
+    this.slowStart = slowStart;
+    // Chosen once, so a balancer without slow start keeps its weight function as it was; with
+    // slow start the factor comes after the active-request adjustment, as in Envoy's `hostWeight`.
+    const now = deps.now;
+    this.scheduler = new EdfScheduler(
+      slowStart === null
+        ? (slot) => this.dynamicWeight(slot)
+        : (slot) => slowStart.weightAt(this.dynamicWeight(slot), this.windowStarts[slot]!, now()),
+    );
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
     ({ ids: this.ids, weights: this.weights } = copyEndpoints(endpoints));
     const n = this.ids.length;
-    this.weighted = n >= 2 && !weightsAreEqual(this.weights);
+    const slowStart = this.slowStart;
+    if (slowStart !== null) this.windowStarts = slowStart.windowStartsFor(endpoints);
+    const inSlowStart = slowStart !== null && !slowStart.noHostsInSlowStart();
+    this.weighted = n >= 2 && (inSlowStart || !weightsAreEqual(this.weights));
     this.scheduler.rebuild(this.weighted ? n : 0, this.seed);
   }
 

@@ -3,6 +3,11 @@
  * type: a new `kind` in configs.ts fails to compile here until it is registered.
  */
 import type { BalancerConfig, BalancerKind } from './configs.js';
+import { envoyBalancer, envoyLabel } from './envoy-host-selection/index.js';
+import { grpcWeightedRoundRobinLabel, researchLabel } from './feedback-configs.js';
+import { GrpcWeightedRoundRobinBalancer } from './grpc-weighted-round-robin.js';
+import { JiqBalancer } from './jiq.js';
+import { JsqBalancer } from './jsq.js';
 import { maglevLabel, ringHashLabel } from './hashing-configs.js';
 import { LeastRequestBalancer } from './least-request.js';
 import { createLoadAwareBalancer, loadAwareLabel } from './load-aware-registry.js';
@@ -14,7 +19,7 @@ import type { Balancer, BalancerDeps } from './types.js';
 import { WeightedRoundRobinBalancer } from './weighted-round-robin.js';
 
 /** Every balancer kind, in documentation order. */
-export const BALANCER_KINDS = ['round_robin', 'random', 'weighted_round_robin', 'least_request', 'ring_hash', 'maglev', 'peak_ewma', 'finagle_p2c', 'finagle_peak_ewma', 'finagle_aperture', 'nginx_least_conn', 'nginx_random_two', 'haproxy_leastconn', 'haproxy_random', 'haproxy_first'] as const satisfies readonly BalancerKind[];
+export const BALANCER_KINDS = ['round_robin', 'random', 'weighted_round_robin', 'least_request', 'grpc_weighted_round_robin', 'jsq', 'jiq', 'ring_hash', 'maglev', 'peak_ewma', 'finagle_p2c', 'finagle_peak_ewma', 'finagle_aperture', 'nginx_least_conn', 'nginx_random_two', 'haproxy_leastconn', 'haproxy_random', 'haproxy_first'] as const satisfies readonly BalancerKind[];
 
 // Compile-time check that BALANCER_KINDS lists every kind.
 type MissingKinds = Exclude<BalancerKind, (typeof BALANCER_KINDS)[number]>;
@@ -24,17 +29,29 @@ void everyKindListed;
 /**
  * Builds a balancer from a parsed config (defaults filled, e.g. by `balancerConfig.parse`).
  * Seeded balancers draw their seed from `deps.random` here, once.
+ *
+ * Envoy's kinds (round_robin, random, least_request, weighted_round_robin edf) come wrapped in
+ * Envoy host selection (envoy-host-selection/): priorities, panic, zone-aware routing. With
+ * every endpoint healthy, one priority and zone-aware routing off the wrapper is inert, and
+ * picks are exactly those of the bare class.
  */
 export function createBalancer(config: BalancerConfig, deps: BalancerDeps): Balancer {
   switch (config.kind) {
     case 'round_robin':
-      return new RoundRobinBalancer(deps);
+      return envoyBalancer(config, deps, (inner, slowStart) => new RoundRobinBalancer(inner, { slowStart }));
     case 'random':
-      return new RandomBalancer(deps);
+      return envoyBalancer(config, deps, (inner) => new RandomBalancer(inner));
     case 'weighted_round_robin':
-      return new WeightedRoundRobinBalancer(deps, config);
+      if (config.variant === 'smooth') return new WeightedRoundRobinBalancer(deps, config);
+      return envoyBalancer(config, deps, (inner) => new WeightedRoundRobinBalancer(inner, config));
     case 'least_request':
-      return new LeastRequestBalancer(deps, config);
+      return envoyBalancer(config, deps, (inner, slowStart) => new LeastRequestBalancer(inner, { ...config, slowStart }));
+    case 'grpc_weighted_round_robin':
+      return new GrpcWeightedRoundRobinBalancer(deps, config);
+    case 'jsq':
+      return new JsqBalancer(deps);
+    case 'jiq':
+      return new JiqBalancer(deps);
     case 'peak_ewma':
     case 'finagle_p2c':
     case 'finagle_peak_ewma':
@@ -61,20 +78,29 @@ export function createBalancer(config: BalancerConfig, deps: BalancerDeps): Bala
 /**
  * A short, stable label for reports and charts: `round_robin`, `random`,
  * `weighted_round_robin(smooth)`, `least_request(choices=2)`, `least_request(full_scan)`;
- * a non-default bias is appended, e.g. `least_request(choices=2,bias=0.5)`.
+ * a non-default bias is appended, e.g. `least_request(choices=2,bias=0.5)`, and so are
+ * non-default Envoy host-selection and slow-start options, e.g.
+ * `round_robin(panic=0,zone_aware,slow_start=30000ms)`. Research references say so:
+ * `jsq(research)`, `jiq(research)`.
  */
 export function balancerLabel(config: BalancerConfig): string {
   switch (config.kind) {
     case 'round_robin':
     case 'random':
-      return config.kind;
+      return envoyLabel(config.kind, [], config);
     case 'weighted_round_robin':
-      return `weighted_round_robin(${config.variant})`;
+      if (config.variant === 'smooth') return 'weighted_round_robin(smooth)';
+      return envoyLabel(config.kind, [config.variant], config);
     case 'least_request': {
       const selection = config.selection === 'full_scan' ? 'full_scan' : `choices=${config.choices}`;
-      const bias = config.activeRequestBias === 1 ? '' : `,bias=${config.activeRequestBias}`;
-      return `least_request(${selection}${bias})`;
+      const bias = config.activeRequestBias === 1 ? [] : [`bias=${config.activeRequestBias}`];
+      return envoyLabel(config.kind, [selection, ...bias], config);
     }
+    case 'grpc_weighted_round_robin':
+      return grpcWeightedRoundRobinLabel(config);
+    case 'jsq':
+    case 'jiq':
+      return researchLabel(config);
     case 'peak_ewma':
     case 'finagle_p2c':
     case 'finagle_peak_ewma':

@@ -7,15 +7,19 @@
  *
  * Variant, exactly:
  * - A seed is drawn once per balancer instance (Envoy `seed_ = random.random()`; here 32 bits).
- * - Unweighted path, when every weight is equal (there is no slow start here): the index starts
+ * - Unweighted path, when every weight is equal and no host is in slow start: the index starts
  *   at the seed and each pick returns `hosts[index++ % n]`. The index survives `setEndpoints`
  *   (Envoy's `rr_indexes_.insert` never overwrites it), so after a change the rotation resumes
  *   at `index % n_new`, not at the first host.
  * - Weighted path, when weights differ and n ≥ 2: Envoy's EDF scheduler, rebuilt on every
  *   `setEndpoints` with `createWithPicks(seed)` (see _internals/edf-scheduler.ts). The weight is
  *   the endpoint's static weight. The unweighted index does not advance on weighted picks.
- * - Not modelled: priorities, localities, panic, slow start (balancers.md §1.3, §1.8–1.11) and
- *   preconnect peeking; the caller passes the eligible host set.
+ * - Slow start (option `slowStart`, Envoy `slow_start_config`; _internals/slow-start.ts): while
+ *   a host is in its window at rebuild time the EDF path is taken even with equal weights, and
+ *   each host's weight is scaled by the slow-start factor at pick time.
+ * - Priorities, localities and panic (balancers.md §1.8–1.11) are envoy-host-selection/'s, which
+ *   `createBalancer` wraps around this class; used alone it balances over every endpoint given.
+ *   Not modelled: preconnect peeking.
  *
  * Complexity: pick O(1) unweighted, O(log n) weighted; setEndpoints O(n) unweighted,
  * O(n log n) weighted. pick allocates nothing.
@@ -23,7 +27,13 @@
 import { copyEndpoints, weightsAreEqual } from './_internals/endpoint-arrays.js';
 import { EdfScheduler } from './_internals/edf-scheduler.js';
 import { drawSeed } from './_internals/random-draws.js';
+import { toSlowStart, type SlowStart, type SlowStartOptions } from './_internals/slow-start.js';
 import type { Balancer, BalancerDeps, Endpoint, PickContext } from './types.js';
+
+export interface RoundRobinOptions {
+  /** Envoy slow start: options, or a tracker shared with the caller's other balancers. */
+  readonly slowStart?: SlowStartOptions | SlowStart | undefined;
+}
 
 export class RoundRobinBalancer implements Balancer {
   private ids = new Int32Array(0);
@@ -38,18 +48,34 @@ export class RoundRobinBalancer implements Balancer {
   /** `index % ids.length`, kept separately so pick needs no division. */
   private cursor = 0;
   private weighted = false;
-  private readonly scheduler = new EdfScheduler((slot) => this.weights[slot]!);
+  private readonly scheduler: EdfScheduler;
+  private readonly slowStart: SlowStart | null;
+  /** Slot → the start of its slow-start window (NaN: none); kept only with slow start. */
+  private windowStarts = new Float64Array(0);
 
-  constructor(deps: BalancerDeps) {
+  constructor(deps: BalancerDeps, options: RoundRobinOptions = {}) {
     this.seed = drawSeed(deps.random);
     this.index = this.seed;
+    const slowStart = toSlowStart(options.slowStart, deps.now);
+    this.slowStart = slowStart;
+    // Chosen once, so the weight function of a balancer without slow start stays a plain read;
+    // with slow start it is Envoy's `hostWeight`, written as one flat call (see SlowStart.weightAt).
+    const now = deps.now;
+    this.scheduler = new EdfScheduler(
+      slowStart === null
+        ? (slot) => this.weights[slot]!
+        : (slot) => slowStart.weightAt(this.weights[slot]!, this.windowStarts[slot]!, now()),
+    );
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
     ({ ids: this.ids, weights: this.weights } = copyEndpoints(endpoints));
     const n = this.ids.length;
     this.cursor = n === 0 ? 0 : this.index % n;
-    this.weighted = n >= 2 && !weightsAreEqual(this.weights);
+    const slowStart = this.slowStart;
+    if (slowStart !== null) this.windowStarts = slowStart.windowStartsFor(endpoints);
+    const inSlowStart = slowStart !== null && !slowStart.noHostsInSlowStart();
+    this.weighted = n >= 2 && (inSlowStart || !weightsAreEqual(this.weights));
     this.scheduler.rebuild(this.weighted ? n : 0, this.seed);
   }
 

@@ -5,21 +5,41 @@ import { RandomBalancer } from '../../src/balancers/random.js';
 import { BALANCER_KINDS, balancerLabel, createBalancer } from '../../src/balancers/registry.js';
 import { RoundRobinBalancer } from '../../src/balancers/round-robin.js';
 import { WeightedRoundRobinBalancer } from '../../src/balancers/weighted-round-robin.js';
+import { EnvoyHostSelection } from '../../src/balancers/envoy-host-selection/index.js';
+import { GrpcWeightedRoundRobinBalancer } from '../../src/balancers/grpc-weighted-round-robin.js';
+import { JiqBalancer } from '../../src/balancers/jiq.js';
+import { JsqBalancer } from '../../src/balancers/jsq.js';
+import type { Balancer } from '../../src/balancers/types.js';
 import { depsOf, seeded } from './_harness.js';
 
 const parse = (input: unknown): BalancerConfig => balancerConfig.parse(input);
 
+/** Envoy's kinds come wrapped in host selection; the class that picks is its primary balancer. */
+function envoyInner(balancer: Balancer): Balancer {
+  expect(balancer).toBeInstanceOf(EnvoyHostSelection);
+  return (balancer as EnvoyHostSelection).primary;
+}
+
 describe('createBalancer', () => {
   it('builds the class of each kind, with schema defaults applied', () => {
     const deps = depsOf(seeded('registry'));
-    expect(createBalancer(parse({ kind: 'round_robin' }), deps)).toBeInstanceOf(RoundRobinBalancer);
-    expect(createBalancer(parse({ kind: 'random' }), deps)).toBeInstanceOf(RandomBalancer);
-    const wrr = createBalancer(parse({ kind: 'weighted_round_robin' }), deps);
+    expect(envoyInner(createBalancer(parse({ kind: 'round_robin' }), deps))).toBeInstanceOf(RoundRobinBalancer);
+    expect(envoyInner(createBalancer(parse({ kind: 'random' }), deps))).toBeInstanceOf(RandomBalancer);
+    const wrr = envoyInner(createBalancer(parse({ kind: 'weighted_round_robin' }), deps));
     expect(wrr).toBeInstanceOf(WeightedRoundRobinBalancer);
     expect((wrr as WeightedRoundRobinBalancer).variant).toBe('edf');
-    const lr = createBalancer(parse({ kind: 'least_request' }), deps) as LeastRequestBalancer;
+    // NGINX smooth WRR has no Envoy host selection: it is not wrapped.
+    expect(createBalancer(parse({ kind: 'weighted_round_robin', variant: 'smooth' }), deps)).toBeInstanceOf(WeightedRoundRobinBalancer);
+    const lr = envoyInner(createBalancer(parse({ kind: 'least_request' }), deps)) as LeastRequestBalancer;
     expect(lr).toBeInstanceOf(LeastRequestBalancer);
     expect([lr.choices, lr.selection, lr.activeRequestBias]).toEqual([2, 'n_choices', 1]);
+    const grpc = createBalancer(parse({ kind: 'grpc_weighted_round_robin' }), deps) as GrpcWeightedRoundRobinBalancer;
+    expect(grpc).toBeInstanceOf(GrpcWeightedRoundRobinBalancer);
+    expect([grpc.blackoutPeriodMs, grpc.weightExpirationPeriodMs, grpc.weightUpdatePeriodMs, grpc.errorUtilizationPenalty]).toEqual([
+      10_000, 180_000, 1_000, 1,
+    ]);
+    expect(createBalancer(parse({ kind: 'jsq' }), { ...deps, global: { queueLength: () => 0 } })).toBeInstanceOf(JsqBalancer);
+    expect(createBalancer(parse({ kind: 'jiq' }), deps)).toBeInstanceOf(JiqBalancer);
   });
 
   it('throws on a kind it does not know', () => {
@@ -37,6 +57,16 @@ describe('balancerLabel', () => {
     expect(balancerLabel(parse({ kind: 'least_request', choices: 3 }))).toBe('least_request(choices=3)');
     expect(balancerLabel(parse({ kind: 'least_request', selection: 'full_scan' }))).toBe('least_request(full_scan)');
     expect(balancerLabel(parse({ kind: 'least_request', activeRequestBias: 0.5 }))).toBe('least_request(choices=2,bias=0.5)');
+    expect(balancerLabel(parse({ kind: 'round_robin', panicThreshold: 50, overprovisioningFactor: 1.4 }))).toBe('round_robin');
+    expect(balancerLabel(parse({ kind: 'round_robin', panicThreshold: 0, zoneAware: { enabled: true } }))).toBe('round_robin(panic=0,zone_aware)');
+    expect(balancerLabel(parse({ kind: 'least_request', slowStart: { windowMs: 30_000, aggression: 2 } }))).toBe(
+      'least_request(choices=2,slow_start=30000ms aggression=2)',
+    );
+    expect(balancerLabel(parse({ kind: 'weighted_round_robin', overprovisioningFactor: 1.2 }))).toBe('weighted_round_robin(edf,opf=1.2)');
+    expect(balancerLabel(parse({ kind: 'grpc_weighted_round_robin' }))).toBe('grpc_weighted_round_robin');
+    expect(balancerLabel(parse({ kind: 'grpc_weighted_round_robin', blackoutPeriodMs: 0 }))).toBe('grpc_weighted_round_robin(blackout=0ms)');
+    expect(balancerLabel(parse({ kind: 'jsq' }))).toBe('jsq(research)');
+    expect(balancerLabel(parse({ kind: 'jiq' }))).toBe('jiq(research)');
   });
 });
 
