@@ -47,6 +47,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
     .option('-q, --quiet', 'no progress bar and no warnings on stderr')
     .option('--timing', 'print the wall time of the simulation and its rate on stderr')
+    .option('--timeseries', 'write events.csv and timeseries.csv even without faults or detectors')
     .option('--report', 'also write charts and report.html into <out>/report (see meshsim report)')
     .action(async (file: string, flags: RunFlags) => (await import('./run-command.js')).runCommand(file, flags));
 

@@ -2,10 +2,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { loadScenarioFile } from '../scenario/load.js';
-import { runScenario } from '../sim/run-scenario.js';
+import { runsOnFastPath } from '../sim/fast-simulation.js';
+import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
+import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { formatSummaryJson } from '../output/summary-json.js';
 import { formatTable } from '../output/table.js';
-import { writeRunOutputs } from '../output/write-files.js';
+import { writeOutputFiles, writeRunOutputs } from '../output/write-files.js';
 import { createProgress } from './progress.js';
 
 export interface RunFlags {
@@ -18,6 +20,8 @@ export interface RunFlags {
   timing?: boolean;
   /** Also write the charts and report.html (`meshsim report`) into `<out>/report`. */
   report?: boolean;
+  /** Write events.csv and timeseries.csv even for a run without faults or detectors. */
+  timeseries?: boolean;
 }
 
 /** A folder name from a scenario name: letters, digits, dot, dash and underscore. */
@@ -37,12 +41,17 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
 
   const progress = createProgress(scenario.name, !flags.quiet);
   const started = performance.now();
+  // Events and time series are recorded when there is something to see in them: faults,
+  // detectors or retries (or when asked for); fault-free runs keep the fast path.
+  const details: ReplicationDetails[] = [];
+  const recordDetails = flags.timeseries === true || !runsOnFastPath(scenario, {});
   let result;
   try {
     result = runScenario(scenario, {
       createBalancer: plugins.createBalancer,
       label: plugins.label,
       onReplication: (done, total) => progress.update(done, total),
+      ...(recordDetails ? { onDetails: (d: ReplicationDetails) => details.push(d) } : {}),
     });
   } finally {
     progress.stop();
@@ -50,6 +59,14 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const simulationSeconds = (performance.now() - started) / 1000;
   const dir = flags.out ?? join('out', outputFolderName(scenario.name));
   const written = writeRunOutputs(dir, result, scenario);
+  if (recordDetails) {
+    written.push(
+      ...writeOutputFiles(dir, [
+        [EVENTS_CSV, formatEventsCsv(details)],
+        [TIMESERIES_CSV, formatTimeseriesCsv(details)],
+      ]),
+    );
+  }
 
   if (flags.timing) {
     const simulated = result.results.reduce((sum, r) => sum + r.replicationMetrics.reduce((a, m) => a + m.arrived, 0), 0);

@@ -44,6 +44,8 @@ export class HealthViews {
     private readonly tracker: FaultTracker,
     private readonly serving: (instance: number) => boolean,
     private readonly now: () => number,
+    /** Called after any client's view changed (the time series samples the cluster then). */
+    private readonly onChange: () => void = () => {},
   ) {
     const n = scenario.service.instances;
     this.n = n;
@@ -175,5 +177,6 @@ export class HealthViews {
       this.tracker.log(this.now(), panic ? 'panic_enter' : 'panic_exit', -1, client, `${eligible}/${this.n} in rotation`);
     }
     balancer.setEndpoints(endpoints);
+    this.onChange();
   }
 }

@@ -11,15 +11,30 @@ import type { ReplicationMetrics } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MESHSIM_VERSION } from '../version.js';
 import { FastSimulation, runsOnFastPath } from './fast-simulation.js';
+import type { SimEvent } from './fault-tracker.js';
 import { Simulation, type SimulationOptions, type SimulationResult } from './simulation.js';
+import type { TimeSeriesRow } from './timeseries.js';
 
 export interface RunOptions extends SimulationOptions {
   /** Strategies to run under common random numbers; default: the scenario's `balancer`. */
   balancers?: readonly BalancerConfig[];
   /** Called after each replication, e.g. for a progress bar. */
   onReplication?: (done: number, total: number) => void;
+  /**
+   * Receives every replication's events and time series (events.csv, timeseries.csv); runs
+   * then take the full simulation even when the fast path would do.
+   */
+  onDetails?: (details: ReplicationDetails) => void;
   /** Names a strategy in the results; default `balancerLabel` (plug-ins: `PluginRegistry.label`). */
   label?: (balancer: BalancerConfig) => string;
+}
+
+/** What one replication recorded besides its metrics. */
+export interface ReplicationDetails {
+  readonly label: string;
+  readonly replication: number;
+  readonly events: readonly SimEvent[];
+  readonly timeseries: readonly TimeSeriesRow[];
 }
 
 /** Runs replication `replication` (0-based) of `scenario` with one balancer. */
@@ -53,12 +68,19 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   let done = 0;
   const results: StrategyResult[] = strategies.map((balancer) => {
     const replicationMetrics: ReplicationMetrics[] = [];
+    const label = (options.label ?? balancerLabel)(balancer);
     for (let r = 0; r < scenario.replications; r++) {
-      replicationMetrics.push(simulateReplication(scenario, r, balancer, options));
+      if (options.onDetails === undefined) {
+        replicationMetrics.push(simulateReplication(scenario, r, balancer, options));
+      } else {
+        const detailed = simulateReplicationDetailed(scenario, r, balancer, options);
+        replicationMetrics.push(detailed.metrics);
+        options.onDetails({ label, replication: r, events: detailed.events, timeseries: detailed.timeseries });
+      }
       options.onReplication?.(++done, total);
     }
     const { metrics, ci95 } = summarizeReplications(replicationMetrics);
-    return { balancer: balancer.kind, label: (options.label ?? balancerLabel)(balancer), metrics, ci95, replicationMetrics };
+    return { balancer: balancer.kind, label, metrics, ci95, replicationMetrics };
   });
   return {
     meshsimVersion: MESHSIM_VERSION,

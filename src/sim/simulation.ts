@@ -295,7 +295,7 @@ export class Simulation {
         retryRandom: scenario.retries ? streams(`client/${c}/retries`) : null,
       };
     });
-    this.health = new HealthViews(scenario, this.clients, this.tracker, (i) => this.state[i] === UP, now);
+    this.health = new HealthViews(scenario, this.clients, this.tracker, (i) => this.isServing(i), now, () => this.noteClusterState());
     this.recovery = new RecoveryPolicies(scenario);
     this.detectors = new Detectors(this, streams, FIRST_DETECTOR_EVENT);
     const listensForIdle = this.clients.some((c) => typeof c.balancer.onIdle === 'function');
@@ -322,6 +322,7 @@ export class Simulation {
   run(): SimulationResult {
     const queue = this.queue;
     this.health.initialise();
+    this.noteClusterState();
     for (const episode of [...scheduledEpisodes(this.scenario), ...this.randomFaults.firstEpisodes()]) this.addEpisode(episode);
     this.detectors.start();
     if (this.idleAnnouncements !== null) {
@@ -898,6 +899,7 @@ export class Simulation {
     while (waiting.length > 0) this.respond(waiting.shift(), Outcome.Reset);
     this.busy[i] = 0;
     this.detectors.instanceDown(i);
+    this.noteClusterState();
     this.scheduleRestart(i);
   }
 
@@ -934,6 +936,7 @@ export class Simulation {
       this.openCrash[i] = -1;
     }
     this.detectors.instanceUp(i);
+    this.noteClusterState();
     this.health.checkRecovered(i);
     if (this.idleAnnouncements !== null) this.announceIdle(i);
   }
@@ -942,6 +945,7 @@ export class Simulation {
   private freeze(i: number): void {
     this.hung[i] = 1;
     this.epoch[i]!++;
+    this.noteClusterState();
     const attempts = this.attempts;
     const base = i * this.concurrency;
     for (let k = 0; k < this.concurrency; k++) {
@@ -954,6 +958,7 @@ export class Simulation {
   resume(i: number): void {
     this.hung[i] = 0;
     this.epoch[i]!++;
+    this.noteClusterState();
     if (this.openHang[i]! >= 0) {
       this.tracker.faultEnded(this.now, this.openHang[i]!);
       this.openHang[i] = -1;
@@ -977,6 +982,15 @@ export class Simulation {
 
   isServing(i: number): boolean {
     return this.state[i] === UP && this.hung[i] === 0;
+  }
+
+  /** Records the cluster's state in the time series after a change (crash, start, health). */
+  private noteClusterState(): void {
+    if (this.timeseries === null) return;
+    let up = 0;
+    for (let i = 0; i < this.instanceCount; i++) if (this.isServing(i)) up++;
+    const { ejected, unhealthy } = this.health.counts();
+    this.timeseries.snapshot(this.now, up, ejected, unhealthy);
   }
 
   /** JIQ-Random (Lu et al. 2011): an idle instance joins the idle queue of a random client. */

@@ -111,6 +111,8 @@ class HostSource {
 const NO_ROUTING: LocalityRouting = { mode: 'none' };
 
 export class EnvoyHostSelection implements Balancer {
+  /** Envoy's host selection weighs unhealthy hosts too (priority loads, panic): give it every endpoint. */
+  readonly healthAware = true;
   private readonly deps: BalancerDeps;
   private readonly random: RandomSource;
   private readonly options: HostSelectionOptions;

@@ -1,0 +1,47 @@
+/**
+ * events.csv and timeseries.csv: what each replication of each strategy recorded besides its
+ * metrics. Rows are in (strategy, replication, time) order, so files are byte-identical for
+ * the same inputs. Times are milliseconds; NaN (a window with no completed request) is an
+ * empty cell.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { ReplicationDetails } from '../sim/run-scenario.js';
+
+export const EVENTS_CSV = 'events.csv';
+export const TIMESERIES_CSV = 'timeseries.csv';
+
+const cell = (x: number) => (Number.isFinite(x) ? x : '');
+
+/** Columns: label, replication, time, kind, instance, client, cause (instance/client −1: none). */
+export function formatEventsCsv(details: readonly ReplicationDetails[]): string {
+  const rows = details.flatMap((d) => d.events.map((e) => [d.label, d.replication, e.time, e.kind, e.instance, e.client, e.cause]));
+  return stringify(rows, { header: true, columns: ['label', 'replication', 'time', 'kind', 'instance', 'client', 'cause'] });
+}
+
+/**
+ * Columns: label, replication, time (window start), arrivals, successes, errors, timeouts,
+ * p50, p99 (ms, requests ending in the window), instancesUp, ejected (by at least one client),
+ * unhealthy (failing active checks for at least one client, or suspected).
+ */
+export function formatTimeseriesCsv(details: readonly ReplicationDetails[]): string {
+  const rows = details.flatMap((d) =>
+    d.timeseries.map((w) => [
+      d.label,
+      d.replication,
+      w.start,
+      w.arrivals,
+      w.successes,
+      w.errors,
+      w.timeouts,
+      cell(w.p50),
+      cell(w.p99),
+      cell(w.instancesUp),
+      w.ejected,
+      w.unhealthy,
+    ]),
+  );
+  return stringify(rows, {
+    header: true,
+    columns: ['label', 'replication', 'time', 'arrivals', 'successes', 'errors', 'timeouts', 'p50', 'p99', 'instancesUp', 'ejected', 'unhealthy'],
+  });
+}
