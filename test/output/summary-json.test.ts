@@ -58,11 +58,12 @@ describe('formatSummaryJson', () => {
     expect(formatSummaryJson(reverseKeys(run))).toBe(text);
   });
 
-  it('round-trips numbers exactly', () => {
+  it('round-trips numbers exactly (NaN, e.g. no fault to detect, as null)', () => {
     const run = makeRun(3);
     const parsed = JSON.parse(formatSummaryJson(run)) as RunResult;
-    expect(parsed.results[1]!.metrics).toEqual(run.results[1]!.metrics);
-    expect(parsed.results[1]!.ci95).toEqual(run.results[1]!.ci95);
+    const asWritten = (x: unknown) => JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && Number.isNaN(v) ? null : v)));
+    expect(parsed.results[1]!.metrics).toEqual(asWritten(run.results[1]!.metrics));
+    expect(parsed.results[1]!.ci95).toEqual(asWritten(run.results[1]!.ci95));
   });
 
   it('writes NaN and Infinity as null, which reads back as NaN', () => {
