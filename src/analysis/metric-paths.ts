@@ -43,7 +43,7 @@ const KNOWN_KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
   imbalance: ['maxOverMean', 'cov'],
   detection: ['faults', 'meanTimeToDetect', 'maxTimeToDetect', 'missed', 'falsePositives'],
   recovery: ['recoveredRequests', 'requestsMeetingFailure', 'meanTimeToRecover', 'maxTimeToRecover', 'restarts'],
-  retries: ['sent', 'budgetRefused', 'attempts', 'maxAttemptsPerRequest'],
+  retries: ['sent', 'budgetRefused', 'circuitBreakerOverflows', 'attempts', 'maxAttemptsPerRequest'],
 };
 
 /** The structure shared by one or more metric records: the union of their fields. */

@@ -73,6 +73,8 @@ export interface ReplicationMetrics {
     sent: number;
     /** Retries not sent because the retry budget (or max_retries) was exhausted. */
     budgetRefused: number;
+    /** Requests failed at once by a client's circuit breaker (max requests and max pending full). */
+    circuitBreakerOverflows: number;
     /** Attempts sent, first attempts included. */
     attempts: number;
     maxAttemptsPerRequest: number;

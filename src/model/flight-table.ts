@@ -18,6 +18,8 @@ export const PENDING_AT_CLIENT = 1;
 export const ATTEMPT_LIVE = 1;
 /** Attempt flags: in service on one of its instance's servers (not waiting in the queue). */
 export const ATTEMPT_IN_SERVICE = 2;
+/** Attempt flags: held at the client by the circuit breaker, not sent yet. */
+export const ATTEMPT_PENDING = 4;
 
 /** Hosts remembered per request for `avoidPreviousHosts`; later attempts may repeat a host. */
 export const TRIED_HOSTS = 8;

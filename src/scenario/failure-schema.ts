@@ -196,6 +196,13 @@ const retries = z
   })
   .describe('Envoy retries; the request `timeout` covers every attempt');
 
+const circuitBreakers = z
+  .strictObject({
+    maxRequests: z.int().positive().default(1024).describe('attempts in flight per client; more wait as pending'),
+    maxPendingRequests: z.int().nonnegative().default(1024).describe('attempts waiting per client; more fail at once (503)'),
+  })
+  .describe("Envoy's cluster circuit breaker, one per client: excess requests wait, then fail fast");
+
 /** The failure and recovery keys, spread into the top-level scenario object. */
 export const failureKeys = {
   faults: z.array(fault).default([]),
@@ -206,6 +213,7 @@ export const failureKeys = {
   outlierDetection: outlierDetection.optional(),
   panicThreshold: percent.optional().describe('Envoy healthy panic threshold, percent; default 50, 0 disables'),
   retries: retries.optional(),
+  circuitBreakers: circuitBreakers.optional(),
   timeseries: z
     .strictObject({ window: positiveDuration.default(1000) })
     .default({ window: 1000 })

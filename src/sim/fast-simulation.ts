@@ -52,6 +52,7 @@ export function runsOnFastPath(scenario: Scenario, options: SimulationOptions): 
   return (
     scenario.faults.length === 0 &&
     scenario.retries === undefined &&
+    scenario.circuitBreakers === undefined &&
     scenario.healthCheck === undefined &&
     scenario.heartbeat === undefined &&
     scenario.outlierDetection === undefined &&
@@ -446,7 +447,7 @@ export class FastSimulation {
         maxTimeToRecover: NaN,
         restarts: 0,
       },
-      retries: { sent: 0, budgetRefused: 0, attempts: this.attemptsSent, maxAttemptsPerRequest: this.attemptsSent > 0 ? 1 : 0 },
+      retries: { sent: 0, budgetRefused: 0, circuitBreakerOverflows: 0, attempts: this.attemptsSent, maxAttemptsPerRequest: this.attemptsSent > 0 ? 1 : 0 },
       simulatedTime: this.now,
     };
   }

@@ -18,6 +18,8 @@ export const Outcome = {
   Timeout: 5,
   /** No endpoint to send to (Envoy: no healthy upstream); no attempt was made. */
   NoEndpoint: 6,
+  /** The client's circuit breaker refused it (503 x-envoy-overloaded); no attempt was made. */
+  Overflow: 7,
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
@@ -26,6 +28,7 @@ export function outlierOutcome(outcome: Outcome): OutlierOutcome {
   switch (outcome) {
     case Outcome.Ok:
     case Outcome.NoEndpoint:
+    case Outcome.Overflow:
       return 'success';
     case Outcome.Error5xx:
       return 'error5xx';

@@ -21,6 +21,7 @@ const FAILURE: Readonly<Record<Outcome, AttemptFailure | null>> = {
   [Outcome.Refused]: 'connect_failure',
   [Outcome.Timeout]: 'per_try_timeout',
   [Outcome.NoEndpoint]: null,
+  [Outcome.Overflow]: null,
 };
 
 export class RecoveryPolicies {

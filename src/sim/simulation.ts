@@ -32,7 +32,8 @@ import { createSampler, type Sampler } from '../model/distributions/index.js';
 import { IntFifo } from '../model/int-fifo.js';
 import { InstanceLoadReports } from '../model/instance-load-reports.js';
 import { createKeySampler, type KeySampler } from '../model/keys.js';
-import { ATTEMPT_IN_SERVICE, ATTEMPT_LIVE, FlightTable, PENDING_AT_CLIENT } from '../model/flight-table.js';
+import { ATTEMPT_IN_SERVICE, ATTEMPT_LIVE, ATTEMPT_PENDING, FlightTable, PENDING_AT_CLIENT } from '../model/flight-table.js';
+import { CircuitBreaker, resolveCircuitBreakerConfig } from '../recovery/circuit-breaker.js';
 import type { Scenario } from '../scenario/schema.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
@@ -118,6 +119,10 @@ export interface Client {
   tryTimerArmed: boolean;
   /** Requests of this client in flight (Envoy's active requests, for the retry budget). */
   activeRequests: number;
+  /** Envoy's circuit breaker of this client's cluster; null when none is configured. */
+  readonly breaker: CircuitBreaker | null;
+  /** Attempts waiting for a circuit-breaker slot, in arrival order. */
+  readonly pending: IntFifo;
   readonly retryRandom: RngStream | null;
 }
 
@@ -206,6 +211,8 @@ export class Simulation {
   private rejected = 0;
   private pendingCounted = 0;
   private recovered = 0;
+  /** Requests failed at once by a circuit breaker (Envoy `upstream_rq_pending_overflow`). */
+  private overflows = 0;
   /** Counted requests with at least one failed attempt (r can never exceed it). */
   private meetingFailure = 0;
   private retriesSent = 0;
@@ -292,6 +299,16 @@ export class Simulation {
         tryTimeouts: new IntFifo(64),
         tryTimerArmed: false,
         activeRequests: 0,
+        breaker:
+          scenario.circuitBreakers === undefined
+            ? null
+            : new CircuitBreaker(
+                resolveCircuitBreakerConfig({
+                  maxRequests: scenario.circuitBreakers.maxRequests,
+                  maxPendingRequests: scenario.circuitBreakers.maxPendingRequests,
+                }),
+              ),
+        pending: new IntFifo(16),
         retryRandom: scenario.retries ? streams(`client/${c}/retries`) : null,
       };
     });
@@ -459,6 +476,18 @@ export class Simulation {
       this.finishRequest(slot, client, Outcome.NoEndpoint);
       return;
     }
+    const breaker = client.breaker;
+    let pending = false;
+    if (breaker !== null && !breaker.tryAdmitRequest()) {
+      // Envoy's circuit breaker: past max_requests the request waits for a slot, past
+      // max_pending_requests it fails at once (503, x-envoy-overloaded), never retried.
+      if (!breaker.tryAdmitPending()) {
+        this.overflows++;
+        this.finishRequest(slot, client, Outcome.Overflow);
+        return;
+      }
+      pending = true;
+    }
     const attempts = this.attempts;
     const a = attempts.allocateAttempt(slot);
     attempts.request[a] = slot;
@@ -466,16 +495,30 @@ export class Simulation {
     attempts.instance[a] = target;
     attempts.demand[a] = demand;
     attempts.returnLatency[a] = inbound;
-    attempts.sentAt[a] = this.now;
+    attempts.serviceEnd[a] = outbound; // the outbound delay, until the attempt is dispatched
     attempts.attemptFlags[a] = ATTEMPT_LIVE;
     if (this.recovery.avoidPreviousHosts) requests.recordTried(slot, target);
     const number = ++requests.attempts[slot]!;
     if (number > this.maxAttemptsPerRequest) this.maxAttemptsPerRequest = number;
     requests.liveAttempt[slot] = a;
+    if (pending) {
+      attempts.attemptFlags[a]! |= ATTEMPT_PENDING;
+      client.pending.push(a);
+      return;
+    }
+    this.dispatch(a, client);
+  }
+
+  /** The attempt leaves the client for its instance. */
+  private dispatch(a: number, client: Client): void {
+    const attempts = this.attempts;
+    const target = attempts.instance[a]!;
+    const outbound = attempts.serviceEnd[a]!;
+    attempts.sentAt[a] = this.now;
     this.attemptsSent++;
     client.load.start(target);
     const perTry = this.recovery.perTryTimeout;
-    if (perTry !== Infinity && this.now + perTry < requests.arrival[slot]! + this.timeout) {
+    if (perTry !== Infinity && this.now + perTry < this.requests.arrival[attempts.request[a]!]! + this.timeout) {
       client.tryTimeouts.push(a);
       client.tryTimeouts.push(attempts.generation[a]!);
       if (!client.tryTimerArmed) {
@@ -485,12 +528,33 @@ export class Simulation {
     }
     if (this.dataCut[target] === 1) {
       // The network loses it: no response will ever come; only a timeout ends the wait.
-      attempts.attemptFlags[a] = ATTEMPT_LIVE;
       attempts.returnLatency[a] = -1;
       return;
     }
     if (outbound > 0) this.pushProgress(this.now + outbound, EV_REACH, a);
     else this.reach(a);
+  }
+
+  /** An admitted attempt ended at the client: its circuit-breaker slot goes to the next pending one. */
+  private releaseAdmission(client: Client): void {
+    const breaker = client.breaker;
+    if (breaker === null) return;
+    breaker.releaseRequest();
+    const attempts = this.attempts;
+    while (client.pending.length > 0) {
+      const a = client.pending.peek();
+      if ((attempts.attemptFlags[a]! & ATTEMPT_LIVE) === 0) {
+        // Its request timed out while it waited; its pending slot was given back then.
+        client.pending.shift();
+        attempts.releaseAttempt(a);
+        continue;
+      }
+      if (!breaker.tryAdmitRequest()) return;
+      client.pending.shift();
+      breaker.releasePending();
+      attempts.attemptFlags[a]! &= ~ATTEMPT_PENDING;
+      this.dispatch(a, client);
+    }
   }
 
   private pickFor(slot: number, client: Client): number {
@@ -625,6 +689,9 @@ export class Simulation {
       this.endRetry(slot, client);
       if (ok) this.finishRequest(slot, client, Outcome.Ok);
       else this.attemptFailed(slot, client, outcome);
+      attempts.releaseAttempt(a);
+      this.releaseAdmission(client);
+      return;
     }
     attempts.releaseAttempt(a);
   }
@@ -713,11 +780,17 @@ export class Simulation {
   private abandonAttempt(a: number, client: Client): void {
     const attempts = this.attempts;
     attempts.attemptFlags[a]! &= ~ATTEMPT_LIVE;
+    if ((attempts.attemptFlags[a]! & ATTEMPT_PENDING) !== 0) {
+      // Never sent: it gives its pending place back; the queue entry is dropped when reached.
+      client.breaker!.releasePending();
+      return;
+    }
     const instance = attempts.instance[a]!;
     client.load.end(instance);
     if (client.wantsCompletions) client.balancer.onComplete!(instance, this.now - attempts.sentAt[a]!, false);
     // A lost attempt (data path cut) has no response to wait for.
     if (attempts.returnLatency[a] === -1 && (attempts.attemptFlags[a]! & ATTEMPT_IN_SERVICE) === 0) attempts.releaseAttempt(a);
+    this.releaseAdmission(client);
   }
 
   /** The client's request-timeout timer: time out every due request, then re-arm. */
@@ -1058,6 +1131,7 @@ export class Simulation {
       retries: {
         sent: this.retriesSent,
         budgetRefused: this.retriesRefused,
+        circuitBreakerOverflows: this.overflows,
         attempts: this.attemptsSent,
         maxAttemptsPerRequest: this.maxAttemptsPerRequest,
       },
