@@ -203,6 +203,15 @@ const circuitBreakers = z
   })
   .describe("Envoy's cluster circuit breaker, one per client: excess requests wait, then fail fast");
 
+const failureAccrual = z
+  .strictObject({
+    maxFailures: z.int().positive().optional().describe('consecutive failures that shut the endpoint; Linkerd 7'),
+    minPenalty: positiveDuration.optional().describe('first wait before a probe; Linkerd 1s'),
+    maxPenalty: positiveDuration.optional().describe('cap on the wait between probes; Linkerd 1m'),
+    jitterRatio: z.number().min(0).max(100).optional().describe('largest jitter as a fraction of the wait; Linkerd 0.5'),
+  })
+  .describe("Linkerd's consecutive-failure accrual, per client and endpoint: an alternative to outlier detection");
+
 /** The failure and recovery keys, spread into the top-level scenario object. */
 export const failureKeys = {
   faults: z.array(fault).default([]),
@@ -214,6 +223,7 @@ export const failureKeys = {
   panicThreshold: percent.optional().describe('Envoy healthy panic threshold, percent; default 50, 0 disables'),
   retries: retries.optional(),
   circuitBreakers: circuitBreakers.optional(),
+  failureAccrual: failureAccrual.optional(),
   timeseries: z
     .strictObject({ window: positiveDuration.default(1000) })
     .default({ window: 1000 })

@@ -20,6 +20,7 @@ import { ActiveHealthCheck, resolveActiveHealthCheckConfig, type ActiveHealthChe
 import { OutlierDetector, resolveOutlierDetectorConfig, type OutlierEvent } from '../detect/outlier-detector.js';
 import { PhiAccrualFailureDetector, resolvePhiAccrualConfig } from '../detect/phi-accrual.js';
 import { HeartbeatTimeoutDetector } from '../detect/heartbeat-timeout.js';
+import { ConsecutiveFailureAccrual, resolveFailureAccrualConfig } from '../recovery/failure-accrual.js';
 import type { RngStream } from '../engine/rng.js';
 import { distributionMoments } from '../model/distributions/index.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -68,6 +69,9 @@ export class Detectors {
   private readonly lastHeartbeat: Float64Array;
   private readonly suspectCheckAt: Float64Array;
   private readonly heartbeatAt: Float64Array;
+  // Linkerd failure accrual, per client × instance.
+  private readonly accrual: ConsecutiveFailureAccrual[] | null;
+  private readonly accrualAt: Float64Array;
   // Liveness.
   private readonly livenessFailures: Int32Array;
   private readonly livenessAt: Float64Array;
@@ -80,6 +84,7 @@ export class Detectors {
   private readonly EV_HEARTBEAT: number;
   private readonly EV_SUSPECT: number;
   private readonly EV_LIVENESS: number;
+  private readonly EV_ACCRUAL: number;
 
   constructor(
     private readonly sim: DetectorHost,
@@ -97,6 +102,7 @@ export class Detectors {
     this.EV_HEARTBEAT = firstKind + 5;
     this.EV_SUSPECT = firstKind + 6;
     this.EV_LIVENESS = firstKind + 7;
+    this.EV_ACCRUAL = firstKind + 8;
 
     if (s.outlierDetection !== undefined) {
       const config = resolveOutlierDetectorConfig(definedOnly(s.outlierDetection));
@@ -148,6 +154,17 @@ export class Detectors {
       this.heartbeatInterval = Infinity;
       this.heartbeat = null;
     }
+    if (s.failureAccrual !== undefined) {
+      const config = resolveFailureAccrualConfig(definedOnly(s.failureAccrual));
+      this.accrual = [];
+      for (const c of sim.clients) {
+        const random = streams(`client/${c.index}/failure-accrual`);
+        for (let i = 0; i < n; i++) this.accrual.push(new ConsecutiveFailureAccrual(config, random));
+      }
+    } else {
+      this.accrual = null;
+    }
+    this.accrualAt = new Float64Array(sim.clients.length * n).fill(NaN);
     this.lastHeartbeat = new Float64Array(n).fill(NaN);
     this.suspectCheckAt = new Float64Array(n).fill(NaN);
     this.heartbeatAt = new Float64Array(n).fill(NaN);
@@ -186,16 +203,56 @@ export class Detectors {
     this.livenessAt[i] = NaN;
   }
 
-  /** Whether observeOutcome does anything (outlier detection is configured). */
+  /** Whether observeOutcome does anything (outlier detection or failure accrual is configured). */
   get observesOutcomes(): boolean {
-    return this.outlier !== null;
+    return this.outlier !== null || this.accrual !== null;
+  }
+
+  /**
+   * `client` picked `instance`: while its accrual is on probation, that pick is the one probe,
+   * and the endpoint leaves rotation again until the probe's response.
+   */
+  picked(client: number, instance: number): void {
+    if (this.accrual === null) return;
+    const k = client * this.n + instance;
+    const accrual = this.accrual[k]!;
+    if (accrual.state === 'probation' && accrual.tryAdmit(this.sim.now)) {
+      this.sim.health.setAccrued(client, instance, true, 'accrual_open', 'probe in flight');
+    }
   }
 
   /** An attempt to `instance` ended at `client` with `outcome`: outlier detection counts it. */
   observeOutcome(client: number, instance: number, outcome: Outcome, now: number): void {
-    if (this.outlier === null) return;
-    const events = this.outlier[client]!.recordResponse(instance, outlierOutcome(outcome), now);
-    if (events.length > 0) this.applyOutlierEvents(client, events);
+    if (this.outlier !== null) {
+      const events = this.outlier[client]!.recordResponse(instance, outlierOutcome(outcome), now);
+      if (events.length > 0) this.applyOutlierEvents(client, events);
+    }
+    if (this.accrual !== null) this.accrue(client, instance, outlierOutcome(outcome) === 'success', now);
+  }
+
+  private accrue(client: number, instance: number, success: boolean, now: number): void {
+    const k = client * this.n + instance;
+    const accrual = this.accrual![k]!;
+    switch (accrual.onResponse(success, now)) {
+      case 'tripped':
+        this.sim.health.setAccrued(client, instance, true, 'accrual_open', `${accrual.config.maxFailures} consecutive failures`);
+        this.scheduleProbation(k, accrual.nextChangeAt);
+        break;
+      case 'probe_failed':
+        this.sim.tracker.log(now, 'accrual_open', instance, client, 'probe failed');
+        this.scheduleProbation(k, accrual.nextChangeAt);
+        break;
+      case 'recovered':
+        this.sim.health.setAccrued(client, instance, false, 'accrual_closed', 'probe succeeded');
+        break;
+      case 'none':
+        break;
+    }
+  }
+
+  private scheduleProbation(k: number, at: number): void {
+    this.accrualAt[k] = at;
+    this.sim.schedule(at, this.EV_ACCRUAL, k);
   }
 
   handle(kind: number, target: number): void {
@@ -227,6 +284,12 @@ export class Detectors {
         break;
       case this.EV_LIVENESS:
         if (this.livenessAt[target] === now) this.probeLiveness(target);
+        break;
+      case this.EV_ACCRUAL:
+        if (this.accrualAt[target] === now && this.accrual![target]!.advance(now)) {
+          // Probation: back in rotation until the one probe request is picked.
+          this.sim.health.setAccrued(Math.floor(target / this.n), target % this.n, false, 'accrual_probation', 'waited out');
+        }
         break;
       default:
         throw new Error(`internal error: unknown event kind ${kind} at t=${now}ms`);

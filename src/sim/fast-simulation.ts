@@ -53,6 +53,7 @@ export function runsOnFastPath(scenario: Scenario, options: SimulationOptions): 
     scenario.faults.length === 0 &&
     scenario.retries === undefined &&
     scenario.circuitBreakers === undefined &&
+    scenario.failureAccrual === undefined &&
     scenario.healthCheck === undefined &&
     scenario.heartbeat === undefined &&
     scenario.outlierDetection === undefined &&

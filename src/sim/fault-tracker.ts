@@ -26,6 +26,9 @@ export type EventKind =
   | 'suspected'
   | 'unsuspected'
   | 'liveness_kill'
+  | 'accrual_open'
+  | 'accrual_probation'
+  | 'accrual_closed'
   | 'panic_enter'
   | 'panic_exit'
   | 'recovered';

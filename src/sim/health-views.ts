@@ -32,6 +32,8 @@ export class HealthViews {
   private readonly ejected: Uint8Array;
   /** Per instance: the heartbeat detector suspects it. */
   private readonly suspected: Uint8Array;
+  /** Per client × instance: Linkerd failure accrual has shut it (waiting, or probe in flight). */
+  private readonly accrued: Uint8Array;
   private readonly eligibleCount: Int32Array;
   private readonly panic: Uint8Array;
   private readonly base: Endpoint[];
@@ -53,6 +55,7 @@ export class HealthViews {
     this.hcFailed = new Uint8Array(c * n);
     this.ejected = new Uint8Array(c * n);
     this.suspected = new Uint8Array(n);
+    this.accrued = new Uint8Array(c * n);
     this.eligibleCount = new Int32Array(c);
     this.panic = new Uint8Array(c);
     this.since = new Float64Array(n).fill(NaN);
@@ -78,7 +81,7 @@ export class HealthViews {
 
   isEligible(client: number, instance: number): boolean {
     const k = client * this.n + instance;
-    return this.hcFailed[k] === 0 && this.ejected[k] === 0 && this.suspected[instance] === 0;
+    return this.hcFailed[k] === 0 && this.ejected[k] === 0 && this.accrued[k] === 0 && this.suspected[instance] === 0;
   }
 
   /** Fewer instances in rotation than the panic threshold (Envoy's single-priority rule). */
@@ -113,6 +116,11 @@ export class HealthViews {
     this.update(this.ejected, client, instance, ejected, ejected ? 'ejected' : 'unejected', cause, false);
   }
 
+  /** Failure accrual shut (or reopened) the endpoint for `client`; `kind` is what the log says. */
+  setAccrued(client: number, instance: number, shut: boolean, kind: 'accrual_open' | 'accrual_probation' | 'accrual_closed', cause: string): void {
+    this.update(this.accrued, client, instance, shut, kind, cause, false);
+  }
+
   setSuspected(instance: number, suspected: boolean, cause: string): void {
     if ((this.suspected[instance] === 1) === suspected) return;
     const before = this.clients.map((c) => this.isEligible(c.index, instance));
@@ -137,7 +145,7 @@ export class HealthViews {
     client: number,
     instance: number,
     value: boolean,
-    kind: 'hc_unhealthy' | 'hc_healthy' | 'ejected' | 'unejected',
+    kind: 'hc_unhealthy' | 'hc_healthy' | 'ejected' | 'unejected' | 'accrual_open' | 'accrual_probation' | 'accrual_closed',
     cause: string,
     central: boolean,
   ): void {

@@ -191,6 +191,8 @@ export class Simulation {
   private readonly timeseries: TimeSeries | null;
   private readonly onPick: ((pick: PickRecord) => void) | undefined;
   private readonly onRetry: SimulationOptions['onRetry'];
+  /** Failure accrual needs to see picks (its probation admits exactly one). */
+  private readonly watchPicks: boolean;
 
   // Stop rules.
   private readonly arrivalLimit: number;
@@ -315,6 +317,7 @@ export class Simulation {
     this.health = new HealthViews(scenario, this.clients, this.tracker, (i) => this.isServing(i), now, () => this.noteClusterState());
     this.recovery = new RecoveryPolicies(scenario);
     this.detectors = new Detectors(this, streams, FIRST_DETECTOR_EVENT);
+    this.watchPicks = scenario.failureAccrual !== undefined;
     const listensForIdle = this.clients.some((c) => typeof c.balancer.onIdle === 'function');
     this.idleAnnouncements = listensForIdle ? streams('idle-announcements') : null;
     this.instanceLoad = this.clients.some((c) => c.wantsReports) ? new InstanceLoadReports(n, this.concurrency) : null;
@@ -578,6 +581,7 @@ export class Simulation {
         attempt: attemptNumber,
       });
     }
+    if (target >= 0 && this.watchPicks) this.detectors.picked(client.index, target);
     return target;
   }
 

@@ -67,6 +67,7 @@ export function scenarioArbitrary(force: Partial<Knobs> = {}, faultsArb?: (n: nu
         budget: fc.option(fc.record({ percent: fc.integer({ min: 0, max: 100 }), minConcurrency: fc.integer({ min: 0, max: 5 }) }), { nil: undefined }),
       }),
       heartbeatKind: fc.constantFrom('phi' as const, 'timeout' as const),
+      accrual: fc.option(fc.record({ maxFailures: fc.integer({ min: 1, max: 8 }), minPenalty: fc.integer({ min: 100, max: 3000 }) }), { nil: undefined }),
       breaker: fc.option(fc.record({ maxRequests: fc.integer({ min: 1, max: 20 }), maxPendingRequests: fc.integer({ min: 0, max: 10 }) }), { nil: undefined }),
       startupTime: fc.integer({ min: 0, max: 5000 }),
     })
@@ -93,6 +94,7 @@ export function scenarioArbitrary(force: Partial<Knobs> = {}, faultsArb?: (n: nu
         ...(p.knobs.outlierDetection ? { outlierDetection: { ...p.od, maxEjectionTime: p.od.baseEjectionTime + p.extraMax } } : {}),
         ...(p.knobs.retries ? { retries: { attempts: p.retry.attempts, ...(p.retry.perTryTimeout === undefined ? {} : { perTryTimeout: p.retry.perTryTimeout }), ...(p.retry.budget === undefined ? {} : { budget: p.retry.budget }) } } : {}),
         ...(p.breaker === undefined ? {} : { circuitBreakers: p.breaker }),
+        ...(p.accrual === undefined ? {} : { failureAccrual: p.accrual }),
         ...(p.knobs.heartbeat ? { heartbeat: { interval: 1000, detector: p.heartbeatKind === 'phi' ? { kind: 'phi' } : { kind: 'timeout', after: 3000 } } } : {}),
       };
       return scenarioSchema.parse(input);
