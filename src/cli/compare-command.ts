@@ -20,7 +20,10 @@ import { formatTable } from '../output/table.js';
 import { writeOutputFiles, writeRunOutputs } from '../output/write-files.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { closestMatch } from '../scenario/suggest.js';
-import { runScenario } from '../sim/run-scenario.js';
+import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
+import { runsOnFastPath } from '../sim/fast-simulation.js';
+import { loadBalancerPlugins } from '../plugins/load-plugins.js';
+import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { UsageError } from './errors.js';
 import { createProgress } from './progress.js';
 import { outputFolderName } from './run-command.js';
@@ -85,14 +88,25 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
   if (strategies.length < 2) {
     throw new UsageError(`compare needs at least two strategies; found only ${balancerLabel(strategies[0]!)}`);
   }
-  const labels = uniqueLabels(strategies.map(balancerLabel));
+  // Plug-in balancer modules are imported (asynchronously) before the synchronous runs.
+  const plugins = await loadBalancerPlugins(scenario, { strategies });
+  const labels = uniqueLabels(strategies.map(plugins.label));
   const baseline = resolveBaseline(flags.baseline, labels, strategies);
   if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
 
   const progress = createProgress(scenario.name, !flags.quiet);
+  // As for run: events and time series when there are faults, detectors or retries.
+  const details: ReplicationDetails[] = [];
+  const recordDetails = !runsOnFastPath(scenario, {});
   let run: RunResult;
   try {
-    run = runScenario(scenario, { balancers: strategies, onReplication: (done, total) => progress.update(done, total) });
+    run = runScenario(scenario, {
+      balancers: strategies,
+      createBalancer: plugins.createBalancer,
+      label: (balancer) => labels[strategies.indexOf(balancer)] ?? plugins.label(balancer),
+      onReplication: (done, total) => progress.update(done, total),
+      ...(recordDetails ? { onDetails: (d: ReplicationDetails) => details.push(d) } : {}),
+    });
   } finally {
     progress.stop();
   }
@@ -106,6 +120,12 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
     ...writeOutputFiles(dir, [
       [COMPARISON_JSON, formatComparisonJson(run, baseline, rows)],
       [COMPARISON_CSV, formatComparisonCsv(run, rows)],
+      ...(recordDetails
+        ? ([
+            [EVENTS_CSV, formatEventsCsv(details)],
+            [TIMESERIES_CSV, formatTimeseriesCsv(details)],
+          ] as const)
+        : []),
     ]),
   ];
 
