@@ -35,6 +35,7 @@ import { PENDING_AT_CLIENT, RequestPool } from '../model/request-pool.js';
 import type { Scenario } from '../scenario/schema.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
+import { replicationMetrics } from './replication-metrics.js';
 
 // Event kinds. The kind is also the priority at equal times (see EventQueue): a departure
 // frees its server before anything else happens at that instant, responses beat a timeout due
@@ -45,7 +46,6 @@ const EV_RESPONSE = 1;
 const EV_TIMEOUT = 2;
 const EV_REACH = 4;
 
-const REPORTED_QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
 
 /** Whether a run can take the fast path: nothing but traffic, and nothing recorded but metrics. */
 export function runsOnFastPath(scenario: Scenario, options: SimulationOptions): boolean {
@@ -400,56 +400,42 @@ export class FastSimulation {
   }
 
   private metrics(): ReplicationMetrics {
-    const s = this.scenario;
-    const n = this.instanceCount;
-    const perInstance = Array.from(this.served);
-    const totalServed = perInstance.reduce((a, b) => a + b, 0);
-    const meanServed = totalServed / n;
-    const variance = perInstance.reduce((a, b) => a + (b - meanServed) ** 2, 0) / n;
-    const windowEnd = s.duration ?? this.lastArrival;
-    const windowSeconds = Math.max(0, windowEnd - this.warmup) / 1000;
-    const [p50, p90, p99, p999] = this.histogram.quantiles(REPORTED_QUANTILES);
-    const T = this.counted;
-    return {
-      T,
-      S: n,
-      L: T / n,
-      F: 0,
-      R: 0,
-      arrived: this.arrived,
-      completed: this.completed,
-      failed: this.failed,
-      timedOut: this.timedOut,
-      rejected: this.rejected,
-      inFlightAtEnd: this.pendingCounted,
-      throughput: windowSeconds > 0 ? (this.completed + this.failed + this.rejected) / windowSeconds : NaN,
-      goodput: windowSeconds > 0 ? this.completed / windowSeconds : NaN,
-      availability: T > 0 ? this.completed / T : NaN,
-      latency: {
-        mean: this.histogram.mean,
-        p50: p50!,
-        p90: p90!,
-        p99: p99!,
-        p999: p999!,
-        max: this.histogram.max,
+    return replicationMetrics(
+      this.scenario,
+      {
+        arrived: this.arrived,
+        counted: this.counted,
+        completed: this.completed,
+        failed: this.failed,
+        timedOut: this.timedOut,
+        rejected: this.rejected,
+        pendingCounted: this.pendingCounted,
+        lastArrival: this.lastArrival,
+        served: this.served,
+        histogram: this.histogram,
+        simulatedTime: this.now,
       },
-      imbalance: {
-        maxOverMean: meanServed > 0 ? Math.max(...perInstance) / meanServed : NaN,
-        cov: meanServed > 0 ? Math.sqrt(variance) / meanServed : NaN,
+      {
+        faultyInstances: 0,
+        recovered: 0,
+        detection: { faults: 0, meanTimeToDetect: NaN, maxTimeToDetect: NaN, missed: 0, falsePositives: 0 },
+        recovery: {
+          recoveredRequests: 0,
+          // Without retries, the only failed attempts are rejections, and each ends its request.
+          requestsMeetingFailure: this.rejected,
+          meanTimeToRecover: NaN,
+          maxTimeToRecover: NaN,
+          restarts: 0,
+        },
+        retries: {
+          sent: 0,
+          budgetRefused: 0,
+          circuitBreakerOverflows: 0,
+          attempts: this.attemptsSent,
+          maxAttemptsPerRequest: this.attemptsSent > 0 ? 1 : 0,
+        },
       },
-      perInstance,
-      faultyInstances: 0,
-      detection: { faults: 0, meanTimeToDetect: NaN, maxTimeToDetect: NaN, missed: 0, falsePositives: 0 },
-      recovery: {
-        recoveredRequests: 0,
-        // Without retries, the only failed attempts are rejections, and each ends its request.
-        requestsMeetingFailure: this.rejected,
-        meanTimeToRecover: NaN,
-        maxTimeToRecover: NaN,
-        restarts: 0,
-      },
-      retries: { sent: 0, budgetRefused: 0, circuitBreakerOverflows: 0, attempts: this.attemptsSent, maxAttemptsPerRequest: this.attemptsSent > 0 ? 1 : 0 },
-      simulatedTime: this.now,
-    };
+    );
   }
+
 }

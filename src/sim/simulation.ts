@@ -37,6 +37,7 @@ import { CircuitBreaker, resolveCircuitBreakerConfig } from '../recovery/circuit
 import type { Scenario } from '../scenario/schema.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
+import { replicationMetrics } from './replication-metrics.js';
 import { RandomFaults, scheduledEpisodes, type FaultEpisode } from './fault-schedule.js';
 import { FaultTracker, type SimEvent } from './fault-tracker.js';
 import { HealthViews } from './health-views.js';
@@ -62,7 +63,6 @@ const EV_STARTED = 9; // target: instance (startup finished)
 const EV_CRASHLOOP = 10; // target: instance (a crash-looping process dies again)
 export const FIRST_DETECTOR_EVENT = 11; // kinds ≥ this belong to Detectors
 
-const REPORTED_QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
 
 /** Instance states. */
 const UP = 0;
@@ -1077,71 +1077,50 @@ export class Simulation {
   }
 
   private metrics(): ReplicationMetrics {
-    const s = this.scenario;
-    const n = this.instanceCount;
-    const perInstance = Array.from(this.served);
-    const totalServed = perInstance.reduce((a, b) => a + b, 0);
-    const meanServed = totalServed / n;
-    const variance = perInstance.reduce((a, b) => a + (b - meanServed) ** 2, 0) / n;
-    const windowEnd = s.duration ?? this.lastArrival;
-    const windowSeconds = Math.max(0, windowEnd - this.warmup) / 1000;
-    const [p50, p90, p99, p999] = this.histogram.quantiles(REPORTED_QUANTILES);
-    const T = this.counted;
-    const faulty = this.tracker.faultyInstancesBetween(this.warmup, Math.max(this.warmup, this.now));
     const faults = this.tracker.summary();
-    return {
-      T,
-      S: n,
-      L: T / n,
-      F: faulty / n,
-      R: T > 0 ? this.recovered / T : NaN,
-      arrived: this.arrived,
-      completed: this.completed,
-      failed: this.failed,
-      timedOut: this.timedOut,
-      rejected: this.rejected,
-      inFlightAtEnd: this.pendingCounted,
-      throughput: windowSeconds > 0 ? (this.completed + this.failed + this.rejected) / windowSeconds : NaN,
-      goodput: windowSeconds > 0 ? this.completed / windowSeconds : NaN,
-      availability: T > 0 ? this.completed / T : NaN,
-      latency: {
-        mean: this.histogram.mean,
-        p50: p50!,
-        p90: p90!,
-        p99: p99!,
-        p999: p999!,
-        max: this.histogram.max,
+    return replicationMetrics(
+      this.scenario,
+      {
+        arrived: this.arrived,
+        counted: this.counted,
+        completed: this.completed,
+        failed: this.failed,
+        timedOut: this.timedOut,
+        rejected: this.rejected,
+        pendingCounted: this.pendingCounted,
+        lastArrival: this.lastArrival,
+        served: this.served,
+        histogram: this.histogram,
+        simulatedTime: this.now,
       },
-      imbalance: {
-        maxOverMean: meanServed > 0 ? Math.max(...perInstance) / meanServed : NaN,
-        cov: meanServed > 0 ? Math.sqrt(variance) / meanServed : NaN,
+      {
+        faultyInstances: this.tracker.faultyInstancesBetween(this.warmup, Math.max(this.warmup, this.now)),
+        recovered: this.recovered,
+        detection: {
+          faults: faults.faults,
+          meanTimeToDetect: faults.meanTimeToDetect,
+          maxTimeToDetect: faults.maxTimeToDetect,
+          missed: faults.missed,
+          falsePositives: this.tracker.falsePositives,
+        },
+        recovery: {
+          recoveredRequests: this.recovered,
+          requestsMeetingFailure: this.meetingFailure,
+          meanTimeToRecover: faults.meanTimeToRecover,
+          maxTimeToRecover: faults.maxTimeToRecover,
+          restarts: this.restarts,
+        },
+        retries: {
+          sent: this.retriesSent,
+          budgetRefused: this.retriesRefused,
+          circuitBreakerOverflows: this.overflows,
+          attempts: this.attemptsSent,
+          maxAttemptsPerRequest: this.maxAttemptsPerRequest,
+        },
       },
-      perInstance,
-      faultyInstances: faulty,
-      detection: {
-        faults: faults.faults,
-        meanTimeToDetect: faults.meanTimeToDetect,
-        maxTimeToDetect: faults.maxTimeToDetect,
-        missed: faults.missed,
-        falsePositives: this.tracker.falsePositives,
-      },
-      recovery: {
-        recoveredRequests: this.recovered,
-        requestsMeetingFailure: this.meetingFailure,
-        meanTimeToRecover: faults.meanTimeToRecover,
-        maxTimeToRecover: faults.maxTimeToRecover,
-        restarts: this.restarts,
-      },
-      retries: {
-        sent: this.retriesSent,
-        budgetRefused: this.retriesRefused,
-        circuitBreakerOverflows: this.overflows,
-        attempts: this.attemptsSent,
-        maxAttemptsPerRequest: this.maxAttemptsPerRequest,
-      },
-      simulatedTime: this.now,
-    };
+    );
   }
+
 }
 
 /** The scenario's top-level `panicThreshold` applies to balancers that model Envoy's panic. */
