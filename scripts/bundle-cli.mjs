@@ -4,10 +4,14 @@
 // in its own chunk, so `meshsim run` never parses the report or sweep code. Heavy packages stay
 // external: they load from node_modules only in the commands that use them.
 // The library entry points (dist/src/…) are compiled separately by tsc.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // The sweep worker is an entry of its own: piscina loads it by file name in each thread.
 export const CLI_ENTRY_POINTS = ['src/cli/main.ts', 'src/cli/sweep-worker.ts'];
+
+// Chunk names are content hashes: clear the folder so old chunks do not pile up.
+rmSync('dist/cli', { recursive: true, force: true });
 
 await build({
   entryPoints: CLI_ENTRY_POINTS,
