@@ -5,6 +5,7 @@
  * them. Either way the finished cells are written (sweep.json says `interrupted: true` and
  * lists them), every file atomically, and the exit status is 130.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { formatScenarioJson } from '../output/scenario-json.js';
@@ -79,12 +80,15 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   // One thread runs in this process: no pool to start, and the numbers are the same.
   const pool = threads > 1 ? await createWorkerPool(cells, threads) : undefined;
   const runUnit: UnitRunner = pool?.runUnit ?? inProcessRunner(cells);
+  // A few tasks queued per thread so no thread waits for the main thread between units.
+  const concurrency = pool === undefined ? 1 : 2 * threads;
+  // Every unit in flight listens to the abort signal; that many listeners is expected, not a leak.
+  setMaxListeners(concurrency + 10, interrupt.abort);
   let outcome;
   try {
     outcome = await runCells(cells, {
       runUnit,
-      // A few tasks queued per thread so no thread waits for the main thread between units.
-      concurrency: pool === undefined ? 1 : 2 * threads,
+      concurrency,
       stop: interrupt.stop,
       abort: interrupt.abort,
       onProgress: (counts) => progress.update(counts),
