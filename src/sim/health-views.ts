@@ -48,6 +48,8 @@ export class HealthViews {
     private readonly now: () => number,
     /** Called after any client's view changed (the time series samples the cluster then). */
     private readonly onChange: () => void = () => {},
+    /** The threshold the health-aware balancers apply (percent of instances in rotation). */
+    panicThreshold = DEFAULT_PANIC_THRESHOLD,
   ) {
     const n = scenario.service.instances;
     this.n = n;
@@ -59,7 +61,7 @@ export class HealthViews {
     this.eligibleCount = new Int32Array(c);
     this.panic = new Uint8Array(c);
     this.since = new Float64Array(n).fill(NaN);
-    this.panicThreshold = scenario.panicThreshold ?? DEFAULT_PANIC_THRESHOLD;
+    this.panicThreshold = panicThreshold;
     const weight = new Float64Array(n).fill(1);
     const priority = new Int32Array(n);
     for (const o of scenario.service.overrides) {

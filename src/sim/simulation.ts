@@ -314,7 +314,15 @@ export class Simulation {
         retryRandom: scenario.retries ? streams(`client/${c}/retries`) : null,
       };
     });
-    this.health = new HealthViews(scenario, this.clients, this.tracker, (i) => this.isServing(i), now, () => this.noteClusterState());
+    this.health = new HealthViews(
+      scenario,
+      this.clients,
+      this.tracker,
+      (i) => this.isServing(i),
+      now,
+      () => this.noteClusterState(),
+      effectivePanicThreshold(strategy),
+    );
     this.recovery = new RecoveryPolicies(scenario);
     this.detectors = new Detectors(this, streams, FIRST_DETECTOR_EVENT);
     this.watchPicks = scenario.failureAccrual !== undefined;
@@ -1125,7 +1133,27 @@ export class Simulation {
 
 /** The scenario's top-level `panicThreshold` applies to balancers that model Envoy's panic. */
 function withScenarioPanicThreshold(balancer: BalancerConfig, panicThreshold: number | undefined): BalancerConfig {
-  if (panicThreshold === undefined || !('panicThreshold' in balancer)) return balancer;
-  return { ...balancer, panicThreshold } as unknown as BalancerConfig;
+  if (panicThreshold === undefined || !takesHostSelection(balancer)) return balancer;
+  if ((balancer as { panicThreshold?: number }).panicThreshold !== undefined) return balancer; // its own wins
+  return { ...balancer, panicThreshold } as BalancerConfig;
+}
+
+/** The kinds wrapped in Envoy's host selection (priorities, panic, zone-aware routing). */
+function takesHostSelection(balancer: BalancerConfig): boolean {
+  switch (balancer.kind) {
+    case 'round_robin':
+    case 'random':
+    case 'least_request':
+      return true;
+    case 'weighted_round_robin':
+      return balancer.variant === 'edf';
+    default:
+      return false;
+  }
+}
+
+/** The panic threshold the client's balancer applies (Envoy's default 50). */
+function effectivePanicThreshold(balancer: BalancerConfig): number {
+  return (balancer as { panicThreshold?: number }).panicThreshold ?? 50;
 }
 
