@@ -136,6 +136,37 @@ const LATENCY_COLUMNS: readonly Column[] = [
   significantColumn('CoV', 'imbalance.cov', 3),
 ];
 
+/** ms shown in seconds: detection and recovery times run from milliseconds to minutes. */
+const secondsColumn = (header: string, path: string): Column => ({
+  header,
+  align: 'right',
+  cell: (r) => {
+    const ms = metric(r, path);
+    return Number.isFinite(ms) ? formatSignificant(ms / 1000, 3) : 'n/a';
+  },
+});
+
+/** Faults, detection and recovery: shown when a strategy met a fault or sent a retry. */
+const FAILURE_COLUMNS: readonly Column[] = [
+  countColumn('faults', 'detection.faults'),
+  secondsColumn('detect s', 'detection.meanTimeToDetect'),
+  secondsColumn('max s', 'detection.maxTimeToDetect'),
+  countColumn('missed', 'detection.missed'),
+  countColumn('false+', 'detection.falsePositives'),
+  secondsColumn('recover s', 'recovery.meanTimeToRecover'),
+  countColumn('restarts', 'recovery.restarts'),
+  countColumn('retries', 'retries.sent'),
+  countColumn('refused', 'retries.budgetRefused'),
+  countColumn('overflow', 'retries.circuitBreakerOverflows'),
+];
+
+function hasFailureData(results: readonly StrategyResult[]): boolean {
+  const positive = (r: StrategyResult, path: string) => metric(r, path) > 0;
+  return results.some(
+    (r) => positive(r, 'detection.faults') || positive(r, 'retries.sent') || positive(r, 'retries.circuitBreakerOverflows'),
+  );
+}
+
 function pad(text: string, width: number, align: 'left' | 'right'): string {
   // Code points, not UTF-16 units, so '±' and '∞' count as one column each.
   const fill = ' '.repeat(Math.max(0, width - [...text].length));
@@ -207,6 +238,10 @@ export function formatTable(run: RunResult, options: TableOptions = {}): string 
     lines.push(...renderBlock([STRATEGY, ...COUNT_COLUMNS], run.results, color).lines);
     lines.push('');
     lines.push(...renderBlock([STRATEGY, ...LATENCY_COLUMNS], run.results, color).lines);
+  }
+  if (hasFailureData(run.results)) {
+    lines.push('');
+    lines.push(...renderBlock([STRATEGY, ...FAILURE_COLUMNS], run.results, color).lines);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -34,7 +34,7 @@ export function makeMetrics(overrides: MetricsOverrides = {}): ReplicationMetric
     faultyInstances: 0,
     detection: { faults: 0, meanTimeToDetect: NaN, maxTimeToDetect: NaN, missed: 0, falsePositives: 0 },
     recovery: { recoveredRequests: 10, requestsMeetingFailure: 12, meanTimeToRecover: NaN, maxTimeToRecover: NaN, restarts: 0 },
-    retries: { sent: 12, budgetRefused: 0, circuitBreakerOverflows: 0, attempts: 1012, maxAttemptsPerRequest: 2 },
+    retries: { sent: 0, budgetRefused: 0, circuitBreakerOverflows: 0, attempts: 1000, maxAttemptsPerRequest: 1 },
     simulatedTime: 10_000,
     ...flat,
   };

@@ -103,3 +103,17 @@ describe('number formatting', () => {
     expect(formatCount(123456.7)).toBe('123457');
   });
 });
+
+describe('formatTable, faults', () => {
+  it('adds a detection and recovery block when a strategy met a fault', () => {
+    const faulty = makeMetrics({
+      detection: { faults: 2, meanTimeToDetect: 1500, maxTimeToDetect: 2500, missed: 0, falsePositives: 1 },
+      recovery: { recoveredRequests: 3, requestsMeetingFailure: 4, meanTimeToRecover: 64_700, maxTimeToRecover: 70_000, restarts: 1 },
+    });
+    const run = { ...makeRun(1), results: [makeStrategy('round_robin', [faulty])] };
+    const text = formatTable(run);
+    expect(text).toMatch(/faults\s+detect s\s+max s\s+missed\s+false\+\s+recover s\s+restarts/);
+    expect(text).toMatch(/round_robin\s+2\s+1\.5\s+2\.5\s+0\s+1\s+64\.7\s+1/);
+    expect(formatTable(makeRun(1))).not.toMatch(/detect s/);
+  });
+});
