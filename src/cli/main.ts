@@ -102,7 +102,7 @@ export function buildProgram(): Command {
 
   program
     .command('validate')
-    .description("check the engine against queueing theory (M/M/1, M/M/c, M/G/1, supermarket model)")
+    .description("check the engine against queueing theory (M/M/1, M/M/c, M/G/1, supermarket model, JSQ, JIQ)")
     .option('--quick', 'smaller samples and wider tolerances (seconds instead of minutes)')
     .action(async (flags: { quick?: boolean }) => (await import('./validate-command.js')).validateCommand(flags));
 
