@@ -69,7 +69,7 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   if (flags.seed !== undefined) set.push(`seed=${flags.seed}`);
   if (flags.replications !== undefined) set.push(`replications=${flags.replications}`);
 
-  const plan = resolveSweepPlan({ file, set, params, balancers });
+  const plan = await resolveSweepPlan({ file, set, params, balancers });
   if (!flags.quiet) for (const warning of plan.warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
   const cells = plan.cells.filter((c) => inShard(c.index, shard));
   const units = workUnits(cells).length;

@@ -4,14 +4,14 @@
  * fails the whole sweep at once with a normal input error naming its `--param`, and every
  * shard resolves the same grid (the strategy list then does not depend on the shard).
  */
-import { balancerLabel } from '../balancers/registry.js';
 import type { BalancerConfig } from '../balancers/configs.js';
 import { uniqueLabels } from '../analysis/compare.js';
+import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { formatProblem, ScenarioError, type ScenarioProblem } from '../scenario/errors.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { cellCoordinates, cellParams, gridSize } from '../sweep/grid.js';
-import type { CellPlan } from '../sweep/run-cells.js';
+import { usesPlugins, type CellPlan } from '../sweep/run-cells.js';
 import type { ParamFlag } from './sweep-params.js';
 import { strategiesOf } from './strategies.js';
 
@@ -52,7 +52,7 @@ function describeCell(params: Record<string, unknown>): string {
     .join(', ');
 }
 
-export function resolveSweepPlan(input: SweepPlanInput): SweepPlan {
+export async function resolveSweepPlan(input: SweepPlanInput): Promise<SweepPlan> {
   const { scenario: base, warnings: baseWarnings } = loadScenarioFile(input.file, { set: input.set });
   const warnings = [...baseWarnings];
   const problems = new Set<string>();
@@ -77,8 +77,13 @@ export function resolveSweepPlan(input: SweepPlanInput): SweepPlan {
       continue;
     }
     const strategies = strategiesOf(scenario, input.balancers);
-    const labels = uniqueLabels(strategies.map(balancerLabel));
-    cells.push({ index, params: cellParams(input.params, index), scenario, strategies, labels });
+    // Plug-in modules are imported and their options checked here, so a bad one is an input
+    // error before anything runs; worker threads import them again (sweep-worker.ts).
+    const plugins = await loadBalancerPlugins(scenario, { strategies });
+    const labels = uniqueLabels(strategies.map(plugins.label));
+    const cell: CellPlan = { index, params: cellParams(input.params, index), scenario, strategies, labels };
+    if (usesPlugins(strategies)) cell.createBalancer = plugins.createBalancer;
+    cells.push(cell);
   }
   if (problems.size > 0) throw new ScenarioError([...problems].map((message) => ({ message })));
   warnings.push(...ineffectiveBalancerParams(input, base));

@@ -15,6 +15,7 @@ import type { ReplicationMetrics } from '../metrics/types.js';
 import { instanceAttributes } from '../scenario/instance-attributes.js';
 import type { Scenario } from '../scenario/schema.js';
 import { simulateReplication } from '../sim/run-scenario.js';
+import type { SimulationOptions } from '../sim/simulation.js';
 import type { SweepCell } from './types.js';
 
 /** A cell ready to run: its resolved scenario and its strategies with their unique labels. */
@@ -25,6 +26,11 @@ export interface CellPlan {
   scenario: Scenario;
   strategies: readonly BalancerConfig[];
   labels: readonly string[];
+  /**
+   * Builds the cell's balancers when some are plug-ins (loaded beforehand, see
+   * src/plugins/load-plugins.ts); default the built-in registry.
+   */
+  createBalancer?: SimulationOptions['createBalancer'];
 }
 
 /** One simulation: `cell` is a position in the plan given to runCells (not a grid index). */
@@ -60,6 +66,11 @@ export interface CellsOutcome {
   cells: SweepCell[];
   /** True when some unit was never run or was abandoned. */
   interrupted: boolean;
+}
+
+/** Whether a cell needs plug-in modules: some strategy is a `module` balancer. */
+export function usesPlugins(strategies: readonly BalancerConfig[]): boolean {
+  return strategies.some((s) => s.kind === 'module');
 }
 
 /** Every unit of `plan` in the canonical order: cell, then strategy, then replication. */
@@ -143,6 +154,7 @@ export function inProcessRunner(plan: readonly CellPlan[]): UnitRunner {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal.aborted) throw signal.reason;
     const cell = plan[unit.cell]!;
-    return simulateReplication(cell.scenario, unit.replication, cell.strategies[unit.strategy]!);
+    const options = cell.createBalancer === undefined ? {} : { createBalancer: cell.createBalancer };
+    return simulateReplication(cell.scenario, unit.replication, cell.strategies[unit.strategy]!, options);
   };
 }

@@ -21,12 +21,12 @@ beforeAll(() => {
   writeFileSync(file, SCENARIO);
 });
 
-const plan = (params: string[], balancers: string[] = [], set: string[] = []) =>
+const plan = async (params: string[], balancers: string[] = [], set: string[] = []) =>
   resolveSweepPlan({ file, set, params: parseParamFlags(params), balancers: parseBalancerSpecs(balancers) });
 
 describe('resolveSweepPlan', () => {
-  it('resolves every cell through the loader, in grid order', () => {
-    const p = plan(['arrivals.rate=100,200', 'service.instances=2,4,8']);
+  it('resolves every cell through the loader, in grid order', async () => {
+    const p = await plan(['arrivals.rate=100,200', 'service.instances=2,4,8']);
     expect(p.cells.map((c) => [c.scenario.arrivals, c.scenario.service.instances])).toEqual([
       [{ kind: 'poisson', rate: 100 }, 2], [{ kind: 'poisson', rate: 100 }, 4], [{ kind: 'poisson', rate: 100 }, 8],
       [{ kind: 'poisson', rate: 200 }, 2], [{ kind: 'poisson', rate: 200 }, 4], [{ kind: 'poisson', rate: 200 }, 8],
@@ -34,22 +34,22 @@ describe('resolveSweepPlan', () => {
     expect(p.base.service.instances).toBe(4);
   });
 
-  it('takes each cell’s own balancer when nothing else names the strategies', () => {
-    const p = plan(['balancer.choices=2,3']);
+  it('takes each cell’s own balancer when nothing else names the strategies', async () => {
+    const p = await plan(['balancer.choices=2,3']);
     expect(p.strategies).toEqual(['least_request(choices=2)', 'least_request(choices=3)']);
     expect(p.warnings).toEqual([]);
   });
 
-  it('warns that a swept balancer path does nothing when --balancers names the strategies', () => {
-    const p = plan(['balancer.choices=2,3'], ['random,round_robin']);
+  it('warns that a swept balancer path does nothing when --balancers names the strategies', async () => {
+    const p = await plan(['balancer.choices=2,3'], ['random,round_robin']);
     expect(p.strategies).toEqual(['random', 'round_robin']);
     expect(p.warnings).toEqual(['--param balancer.choices=2,3: has no effect, because the strategies come from --balancers']);
   });
 
-  it('names the --param of a bad value once, however many cells it spoils', () => {
+  it('names the --param of a bad value once, however many cells it spoils', async () => {
     let error: unknown;
     try {
-      plan(['arrivals.rate=100,-1', 'service.instances=2,4']);
+      await plan(['arrivals.rate=100,-1', 'service.instances=2,4']);
     } catch (e) {
       error = e;
     }

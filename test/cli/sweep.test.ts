@@ -85,6 +85,21 @@ describe('meshsim sweep', () => {
     expectSameFiles(join(dir, 'w1'), join(dir, 'w2'));
   });
 
+  it('runs plug-in balancers on worker threads, byte-identical to this thread', () => {
+    const plugin = `{module: ${join(root, 'examples/balancers/least-latency.js')}, decay: 200}`;
+    const args = ['sweep', scenario, '--param', 'arrivals.rate=150,250', '--balancers', `round_robin,${plugin}`, '--quiet'];
+    const one = meshsim([...args, '--workers', '1', '--out', join(dir, 'plugin1')]);
+    const two = meshsim([...args, '--workers', '2', '--out', join(dir, 'plugin2')]);
+    expect(one.status, one.stderr).toBe(0);
+    expect(two.status, two.stderr).toBe(0);
+    expectSameFiles(join(dir, 'plugin1'), join(dir, 'plugin2'));
+    const sweep = JSON.parse(readFileSync(join(dir, 'plugin2', 'sweep.json'), 'utf8'));
+    expect(sweep.strategies).toEqual(['round_robin', 'least_latency(decay=200)']);
+    const bad = meshsim(['sweep', scenario, '--param', 'arrivals.rate=150', '--balancers', plugin.replace('200', '-1'), '--out', join(dir, 'plugin3')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/least-latency\.js: decay: expected a positive number/);
+  });
+
   it('merges shards into the unsharded result, byte for byte', () => {
     const shards = [1, 2, 3].map((i) => join(dir, `shard${i}`));
     shards.forEach((out, i) => {
