@@ -27,7 +27,20 @@ export { scenarioJsonSchema } from './scenario/json-schema.js';
 export { parseDuration, formatDuration } from './scenario/duration.js';
 
 // Simulation.
-export { runScenario, simulateReplication, type RunOptions } from './sim/run-scenario.js';
+export {
+  runScenario,
+  simulateReplication,
+  simulateReplicationDetailed,
+  type RunOptions,
+  type ReplicationDetails,
+} from './sim/run-scenario.js';
+export type { SimulationOptions, SimulationResult, PickRecord } from './sim/simulation.js';
+export type { SimEvent, EventKind } from './sim/fault-tracker.js';
+export type { TimeSeriesRow } from './sim/timeseries.js';
+
+// Failure detection and recovery mechanisms, usable on their own (their bounds included).
+export * from './detect/index.js';
+export * from './recovery/index.js';
 export type { ReplicationMetrics, LatencyMetrics } from './metrics/types.js';
 // Plug-in balancer modules, imported before a run (runScenario's createBalancer and label).
 export { loadBalancerPlugins, type PluginRegistry, type LoadPluginsOptions } from './plugins/load-plugins.js';
