@@ -3,6 +3,7 @@
  * (SVG, PNG) and report.html from a results folder. Loaded lazily, so vega and resvg never load
  * for a plain `meshsim run`.
  */
+import { performance } from 'node:perf_hooks';
 import { ChartFontMissingError } from '../report/fonts.js';
 import { ReportInputError } from '../report/inputs.js';
 import { writeReport, type WrittenReport } from '../report/write-report.js';
@@ -17,7 +18,7 @@ export interface ReportFlags {
 /** Folder problems are the user's (exit 2); a missing font is the machine's (exit 1, no stack). */
 async function produce(dir: string, out: string | undefined): Promise<WrittenReport | undefined> {
   try {
-    return await writeReport(dir, out === undefined ? {} : { out });
+    return await writeReport(dir, { clock: () => performance.now(), ...(out === undefined ? {} : { out }) });
   } catch (error) {
     if (error instanceof ReportInputError) throw new UsageError(error.message);
     if (error instanceof ChartFontMissingError) {

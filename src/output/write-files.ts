@@ -19,13 +19,13 @@ export const SUMMARY_CSV = 'summary.csv';
 export const SCENARIO_JSON = 'scenario.json';
 export const INSTANCES_CSV = 'instances.csv';
 
-/** Writes `data` (UTF-8) to `path` atomically via `path.tmp-<pid>`. */
-export function writeFileAtomic(path: string, data: string): void {
+/** Writes `data` (text as UTF-8, or bytes) to `path` atomically via `path.tmp-<pid>`. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const temporary = `${path}.tmp-${process.pid}`;
   try {
     const fd = openSync(temporary, 'w');
     try {
-      const bytes = Buffer.from(data, 'utf8');
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       // writeSync may write fewer bytes than asked; loop until all are out.
       for (let written = 0; written < bytes.length; ) {
         written += writeSync(fd, bytes, written, bytes.length - written);

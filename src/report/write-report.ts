@@ -7,9 +7,9 @@
  * this one does not draw (say a time series whose CSV is gone) are removed, so the folder never
  * shows charts of other data.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { writeFileAtomic } from '../output/write-files.js';
 import { readEmbedBundles } from './bundles.js';
 import { CHART_NAMES, reportCharts } from './charts.js';
 import { renderReportHtml } from './html.js';
@@ -22,6 +22,8 @@ export const DEFAULT_REPORT_FOLDER = 'report';
 export interface ReportOptions {
   /** Where to write; default `<dir>/report`. */
   out?: string;
+  /** A clock in ms for the stage timings (the CLI passes the wall clock); default none (timings 0). */
+  clock?: () => number;
 }
 
 export interface WrittenReport {
@@ -35,33 +37,13 @@ export interface WrittenReport {
   timings: { load: number; svg: number; png: number; html: number; total: number };
 }
 
-/** Writes `data` to `path` via `path.tmp-<pid>`: flushed, then renamed over the target. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  try {
-    const fd = openSync(temporary, 'w');
-    try {
-      for (let written = 0; written < bytes.length; ) {
-        written += writeSync(fd, bytes, written, bytes.length - written);
-      }
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
-
 export async function writeReport(dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
-  const started = performance.now();
+  const clock = options.clock ?? (() => 0);
+  const started = clock();
   const inputs = readReportInputs(dir);
   const charts = reportCharts(inputs);
   const renderer = await createChartRenderer();
-  const loaded = performance.now();
+  const loaded = clock();
 
   // vega lays out one chart at a time (one thread); resvg rasterizes on the thread pool, so
   // each PNG starts as soon as its SVG exists and they overlap with the next layout.
@@ -72,9 +54,9 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
     svgs.push(svg);
     pngs.push(renderer.toPng(svg));
   }
-  const laidOut = performance.now();
+  const laidOut = clock();
   const images = await Promise.all(pngs);
-  const rasterized = performance.now();
+  const rasterized = clock();
 
   const html = renderReportHtml(inputs, charts, readEmbedBundles());
   const outDir = options.out ?? join(dir, DEFAULT_REPORT_FOLDER);
@@ -94,7 +76,7 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
   const htmlPath = join(outDir, REPORT_HTML);
   writeFileAtomic(htmlPath, html);
   files.push(htmlPath);
-  const finished = performance.now();
+  const finished = clock();
 
   return {
     dir: outDir,
