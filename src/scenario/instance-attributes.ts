@@ -1,7 +1,8 @@
 /**
  * The static attributes of each service instance after `service.overrides` are applied: what
- * instances.csv and sweep cells report beside the requests each instance served. Overrides
- * apply in file order, later ones winning, exactly as the simulation applies them.
+ * the simulation builds its instances and endpoints from, and what instances.csv and sweep
+ * cells report beside the requests each instance served. Overrides apply in file order, later
+ * ones winning.
  */
 import type { Scenario } from './schema.js';
 
@@ -14,13 +15,20 @@ export interface InstanceAttributes {
   zone: string;
 }
 
-export function instanceAttributes(scenario: Scenario): InstanceAttributes[] {
+/** Everything the simulation needs of an instance: the reported attributes and its priority. */
+export interface InstanceConfig extends InstanceAttributes {
+  /** Envoy priority level (0, the default, is the highest). */
+  priority: number;
+}
+
+export function instanceAttributes(scenario: Scenario): InstanceConfig[] {
   const { instances, zone, overrides } = scenario.service;
-  const table: InstanceAttributes[] = Array.from({ length: instances }, (_, instance) => ({
+  const table: InstanceConfig[] = Array.from({ length: instances }, (_, instance) => ({
     instance,
     speed: 1,
     weight: 1,
     zone,
+    priority: 0,
   }));
   for (const o of overrides) {
     for (const id of o.instances ?? (o.instance === undefined ? [] : [o.instance])) {
@@ -29,6 +37,7 @@ export function instanceAttributes(scenario: Scenario): InstanceAttributes[] {
       if (o.speed !== undefined) row.speed = o.speed;
       if (o.weight !== undefined) row.weight = o.weight;
       if (o.zone !== undefined) row.zone = o.zone;
+      if (o.priority !== undefined) row.priority = o.priority;
     }
   }
   return table;

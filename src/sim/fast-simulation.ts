@@ -23,16 +23,16 @@ import { EventQueue } from '../engine/event-queue.js';
 import { streamFactory, type RngStream } from '../engine/rng.js';
 import type { BalancerConfig } from '../balancers/configs.js';
 import { createBalancer } from '../balancers/registry.js';
-import type { Balancer, Endpoint, PickContext } from '../balancers/types.js';
+import type { Balancer, PickContext } from '../balancers/types.js';
+import { instanceAttributes } from '../scenario/instance-attributes.js';
+import { endpointsOf } from './endpoints.js';
 import type { SimulationOptions } from './simulation.js';
 import { ActiveRequests } from '../load/active-requests.js';
-import { createArrivalProcess, type ArrivalProcess } from '../model/arrivals/index.js';
-import { createSampler, type Sampler } from '../model/distributions/index.js';
 import { IntFifo } from '../model/int-fifo.js';
-import { createKeySampler, type KeySampler } from '../model/keys.js';
 import { InstanceLoadReports } from '../model/instance-load-reports.js';
 import { PENDING_AT_CLIENT, RequestPool } from '../model/request-pool.js';
 import type { Scenario } from '../scenario/schema.js';
+import { Workload } from './workload.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import { replicationMetrics } from './replication-metrics.js';
@@ -84,11 +84,7 @@ export class FastSimulation {
   private now = 0;
 
   // Workload (common random numbers).
-  private readonly arrivals: ArrivalProcess;
-  private readonly clientStream: RngStream | null;
-  private readonly serviceDemand: Sampler;
-  private readonly latency: Sampler | null;
-  private readonly keys: KeySampler | null;
+  private readonly workload: Workload;
 
   // Instances.
   private readonly instanceCount: number;
@@ -106,8 +102,6 @@ export class FastSimulation {
   private readonly instanceLoad: InstanceLoadReports | null;
 
   // Stop rules.
-  private readonly arrivalLimit: number;
-  private readonly arrivalHorizon: number;
   private readonly warmup: number;
   private readonly drain: number;
   private lastArrival = 0;
@@ -129,45 +123,19 @@ export class FastSimulation {
     options: SimulationOptions = {},
   ) {
     const streams = streamFactory(scenario.seed, replication);
-    this.arrivals = createArrivalProcess(scenario.arrivals, streams('arrivals'));
-    this.clientStream = scenario.clients.count > 1 ? streams('client-assignment') : null;
-    this.serviceDemand = createSampler(scenario.service.serviceTime, streams('service'));
-    const latencySpec = scenario.network?.latency;
-    this.latency =
-      latencySpec === undefined || (latencySpec.dist === 'constant' && latencySpec.value === 0)
-        ? null
-        : createSampler(latencySpec, streams('network'));
-    this.keys = scenario.arrivals.keys ? createKeySampler(scenario.arrivals.keys, streams('keys')) : null;
+    this.workload = new Workload(scenario, streams);
 
     const service = scenario.service;
     const n = service.instances;
     this.instanceCount = n;
     this.concurrency = service.concurrency;
     this.queueLimit = service.queueLimit ?? Infinity;
-    this.speed = new Float64Array(n).fill(1);
+    const instances = instanceAttributes(scenario);
+    this.speed = Float64Array.from(instances, (i) => i.speed);
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
-    const weight = new Float64Array(n).fill(1);
-    const zone: string[] = new Array<string>(n).fill(service.zone);
-    for (const o of service.overrides) {
-      for (const id of o.instances ?? [o.instance!]) {
-        if (o.speed !== undefined) this.speed[id] = o.speed;
-        if (o.weight !== undefined) weight[id] = o.weight;
-        if (o.zone !== undefined) zone[id] = o.zone;
-      }
-    }
-    const priority = new Int32Array(n);
-    for (const o of service.overrides) {
-      if (o.priority === undefined) continue;
-      for (const id of o.instances ?? [o.instance!]) priority[id] = o.priority;
-    }
-    const endpoints: Endpoint[] = Array.from({ length: n }, (_, id) => ({
-      id,
-      weight: weight[id]!,
-      zone: zone[id]!,
-      priority: priority[id]!,
-    }));
+    const endpoints = endpointsOf(instances);
 
     this.timeout = scenario.timeout ?? Infinity;
     const now = () => this.now;
@@ -193,8 +161,6 @@ export class FastSimulation {
     this.idleAnnouncements = listensForIdle ? streams('idle-announcements') : null;
     this.instanceLoad = this.clients.some((c) => c.wantsReports) ? new InstanceLoadReports(n, this.concurrency) : null;
 
-    this.arrivalLimit = scenario.requests ?? Infinity;
-    this.arrivalHorizon = scenario.duration ?? Infinity;
     this.warmup = scenario.warmup;
     this.drain = scenario.drain ?? Infinity;
   }
@@ -244,9 +210,7 @@ export class FastSimulation {
 
   /** Time of the next arrival, or Infinity once the workload has ended. */
   private nextArrivalTime(): number {
-    if (this.arrived >= this.arrivalLimit) return Infinity;
-    const t = this.arrivals.next();
-    return t <= this.arrivalHorizon ? t : Infinity;
+    return this.workload.nextArrivalTime(this.arrived);
   }
 
   private arrive(): void {
@@ -256,16 +220,14 @@ export class FastSimulation {
     const pool = this.pool;
     const slot = pool.allocate();
     // Workload draws first and always, so every strategy sees the same workload.
-    const c = this.clientStream === null ? 0 : this.clientStream.int(this.clients.length);
-    const demand = this.serviceDemand.sample();
-    let outbound = 0;
-    let inbound = 0;
-    if (this.latency !== null) {
-      outbound = this.latency.sample();
-      inbound = this.latency.sample();
-    }
+    const workload = this.workload;
+    workload.drawRequest();
+    const c = workload.client;
+    const demand = workload.demand;
+    const outbound = workload.outbound;
+    const inbound = workload.inbound;
     const client = this.clients[c]!;
-    client.context.key = this.keys === null ? -1 : this.keys.sample();
+    client.context.key = workload.key;
     const isCounted = now >= this.warmup;
     if (isCounted) {
       this.counted++;

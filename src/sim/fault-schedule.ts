@@ -7,6 +7,7 @@
  * instance so that adding instances never shifts another instance's failures.
  */
 import type { RngStream } from '../engine/rng.js';
+import { instanceAttributes } from '../scenario/instance-attributes.js';
 import type { FaultSpec, Scenario } from '../scenario/schema.js';
 
 export type FaultMode = 'crash' | 'hang' | 'slow' | 'errors' | 'partition-control' | 'partition-data' | 'crashloop';
@@ -25,20 +26,10 @@ export interface FaultEpisode {
 
 function targetsOf(fault: FaultSpec, scenario: Scenario): number[] {
   if (fault.kind === 'zone') {
-    const zones = instanceZones(scenario);
-    return zones.flatMap((zone, id) => (zone === fault.zone ? [id] : []));
+    return instanceAttributes(scenario).flatMap((i) => (i.zone === fault.zone ? [i.instance] : []));
   }
   if (fault.kind === 'random') return fault.instances ?? Array.from({ length: scenario.service.instances }, (_, i) => i);
   return fault.instances ?? [fault.instance!];
-}
-
-export function instanceZones(scenario: Scenario): string[] {
-  const zones = new Array<string>(scenario.service.instances).fill(scenario.service.zone);
-  for (const o of scenario.service.overrides) {
-    if (o.zone === undefined) continue;
-    for (const id of o.instances ?? [o.instance!]) zones[id] = o.zone;
-  }
-  return zones;
 }
 
 /** Every scheduled (non-random) fault as per-instance episodes, in scenario order. */

@@ -11,7 +11,8 @@
  */
 import type { Endpoint } from '../balancers/types.js';
 import type { Scenario } from '../scenario/schema.js';
-import { instanceZones } from './fault-schedule.js';
+import { instanceAttributes } from '../scenario/instance-attributes.js';
+import { endpointsOf } from './endpoints.js';
 import type { FaultTracker } from './fault-tracker.js';
 
 export interface ViewClient {
@@ -62,16 +63,7 @@ export class HealthViews {
     this.panic = new Uint8Array(c);
     this.since = new Float64Array(n).fill(NaN);
     this.panicThreshold = panicThreshold;
-    const weight = new Float64Array(n).fill(1);
-    const priority = new Int32Array(n);
-    for (const o of scenario.service.overrides) {
-      for (const id of o.instances ?? [o.instance!]) {
-        if (o.weight !== undefined) weight[id] = o.weight;
-        if (o.priority !== undefined) priority[id] = o.priority;
-      }
-    }
-    const zones = instanceZones(scenario);
-    this.base = Array.from({ length: n }, (_, id) => ({ id, weight: weight[id]!, zone: zones[id]!, priority: priority[id]! }));
+    this.base = endpointsOf(instanceAttributes(scenario));
     // Envoy: with a health checker, hosts start failed and the first successful check admits them.
     if (scenario.healthCheck !== undefined) this.hcFailed.fill(1);
   }

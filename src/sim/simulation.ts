@@ -27,14 +27,14 @@ import type { BalancerConfig } from '../balancers/configs.js';
 import { createBalancer } from '../balancers/registry.js';
 import type { Balancer, BalancerDeps, PickContext } from '../balancers/types.js';
 import { ActiveRequests } from '../load/active-requests.js';
-import { createArrivalProcess, type ArrivalProcess } from '../model/arrivals/index.js';
 import { createSampler, type Sampler } from '../model/distributions/index.js';
 import { IntFifo } from '../model/int-fifo.js';
 import { InstanceLoadReports } from '../model/instance-load-reports.js';
-import { createKeySampler, type KeySampler } from '../model/keys.js';
 import { ATTEMPT_IN_SERVICE, ATTEMPT_LIVE, ATTEMPT_PENDING, FlightTable, PENDING_AT_CLIENT } from '../model/flight-table.js';
 import { CircuitBreaker, resolveCircuitBreakerConfig } from '../recovery/circuit-breaker.js';
+import { instanceAttributes } from '../scenario/instance-attributes.js';
 import type { Scenario } from '../scenario/schema.js';
+import { Workload } from './workload.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import { replicationMetrics } from './replication-metrics.js';
@@ -135,12 +135,8 @@ export class Simulation {
   now = 0;
 
   // Workload (common random numbers).
-  private readonly arrivals: ArrivalProcess;
-  private readonly clientStream: RngStream | null;
-  private readonly serviceDemand: Sampler;
+  private readonly workload: Workload;
   private readonly retryDemand: Sampler | null;
-  private readonly latency: Sampler | null;
-  private readonly keys: KeySampler | null;
 
   // Instances.
   readonly instanceCount: number;
@@ -195,8 +191,6 @@ export class Simulation {
   private readonly watchPicks: boolean;
 
   // Stop rules.
-  private readonly arrivalLimit: number;
-  private readonly arrivalHorizon: number;
   private readonly warmup: number;
   private readonly drain: number;
   private lastArrival = 0;
@@ -229,23 +223,15 @@ export class Simulation {
     options: SimulationOptions = {},
   ) {
     const streams: RngFactory = streamFactory(scenario.seed, replication);
-    this.arrivals = createArrivalProcess(scenario.arrivals, streams('arrivals'));
-    this.clientStream = scenario.clients.count > 1 ? streams('client-assignment') : null;
-    this.serviceDemand = createSampler(scenario.service.serviceTime, streams('service'));
+    this.workload = new Workload(scenario, streams);
     this.retryDemand = scenario.retries ? createSampler(scenario.service.serviceTime, streams('retry-service')) : null;
-    const latencySpec = scenario.network?.latency;
-    this.latency =
-      latencySpec === undefined || (latencySpec.dist === 'constant' && latencySpec.value === 0)
-        ? null
-        : createSampler(latencySpec, streams('network'));
-    this.keys = scenario.arrivals.keys ? createKeySampler(scenario.arrivals.keys, streams('keys')) : null;
 
     const service = scenario.service;
     const n = service.instances;
     this.instanceCount = n;
     this.concurrency = service.concurrency;
     this.queueLimit = service.queueLimit ?? Infinity;
-    this.speed = new Float64Array(n).fill(1);
+    this.speed = Float64Array.from(instanceAttributes(scenario), (i) => i.speed);
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
@@ -268,10 +254,6 @@ export class Simulation {
     this.startedAt = new Float64Array(n).fill(NaN);
     this.crashloopAt = new Float64Array(n).fill(NaN);
     this.downUntil = new Float64Array(n).fill(-Infinity);
-    for (const o of service.overrides) {
-      if (o.speed === undefined) continue;
-      for (const id of o.instances ?? [o.instance!]) this.speed[id] = o.speed;
-    }
     this.errorStream = streams('faults/errors');
     this.randomFaults = new RandomFaults(scenario, streams);
     this.tracker = new FaultTracker(n, options.recordEvents === true);
@@ -330,8 +312,6 @@ export class Simulation {
     this.idleAnnouncements = listensForIdle ? streams('idle-announcements') : null;
     this.instanceLoad = this.clients.some((c) => c.wantsReports) ? new InstanceLoadReports(n, this.concurrency) : null;
 
-    this.arrivalLimit = scenario.requests ?? Infinity;
-    this.arrivalHorizon = scenario.duration ?? Infinity;
     this.warmup = scenario.warmup;
     this.drain = scenario.drain ?? Infinity;
   }
@@ -430,9 +410,7 @@ export class Simulation {
 
   /** Time of the next arrival, or Infinity once the workload has ended. */
   private nextArrivalTime(): number {
-    if (this.arrived >= this.arrivalLimit) return Infinity;
-    const t = this.arrivals.next();
-    return t <= this.arrivalHorizon ? t : Infinity;
+    return this.workload.nextArrivalTime(this.arrived);
   }
 
   // ===== requests and attempts =====
@@ -444,15 +422,13 @@ export class Simulation {
     const requests = this.requests;
     const slot = requests.allocateRequest();
     // Workload draws first and always, so every strategy sees the same workload.
-    const c = this.clientStream === null ? 0 : this.clientStream.int(this.clients.length);
-    const demand = this.serviceDemand.sample();
-    let outbound = 0;
-    let inbound = 0;
-    if (this.latency !== null) {
-      outbound = this.latency.sample();
-      inbound = this.latency.sample();
-    }
-    const key = this.keys === null ? -1 : this.keys.sample();
+    const workload = this.workload;
+    workload.drawRequest();
+    const c = workload.client;
+    const demand = workload.demand;
+    const outbound = workload.outbound;
+    const inbound = workload.inbound;
+    const key = workload.key;
     const isCounted = now >= this.warmup;
     if (isCounted) {
       this.counted++;
@@ -751,13 +727,9 @@ export class Simulation {
     requests.retryAt[slot] = NaN;
     const client = this.clients[requests.client[slot]!]!;
     this.retriesSent++;
-    let outbound = 0;
-    let inbound = 0;
-    if (this.latency !== null) {
-      outbound = this.latency.sample();
-      inbound = this.latency.sample();
-    }
-    this.sendAttempt(slot, client, this.retryDemand!.sample(), outbound, inbound);
+    const workload = this.workload;
+    workload.drawDelays();
+    this.sendAttempt(slot, client, this.retryDemand!.sample(), workload.outbound, workload.inbound);
   }
 
   /** The request ends at the client with `outcome`. */
