@@ -5,7 +5,8 @@
  * (source/extensions/load_balancing_policies/maglev/maglev_lb.cc @104df3de) on top of
  * `ThreadAwareLoadBalancerBase` (…/common/thread_aware_lb_impl.cc); reference notes:
  * balancers.md §1.7, B9, B10. Table build and lookup: _internals/maglev-table.ts; bounded
- * load: _internals/bounded-load.ts.
+ * load: _internals/bounded-load.ts; request hashing, shared with ring hash:
+ * _internals/hash-table-balancer.ts.
  *
  * Variant, exactly:
  * - `tableSize` default 65537, prime (Envoy throws "The table size of maglev must be prime
@@ -35,28 +36,13 @@
  *   same picks; `stats()` reports the full table (Envoy reports 1 entry for a single host).
  */
 import type { MaglevConfig } from './hashing-configs.js';
-import { BoundedLoad } from './_internals/bounded-load.js';
-import { copyEndpoints } from './_internals/endpoint-arrays.js';
-import {
-  defaultHostHashKey,
-  encodeHostKeys,
-  randomHashInto,
-  sharedKeyHashes,
-  type HostHashKey,
-  type KeyHashCache,
-} from './_internals/hash-keys.js';
 import { MaglevTable, MAXIMUM_MAGLEV_TABLE_SIZE } from './_internals/maglev-table.js';
-import { minAndMax, normalizeWeights } from './_internals/normalized-weights.js';
+import { HashTableBalancer, type HashTableOptions } from './_internals/hash-table-balancer.js';
+import { minAndMax } from './_internals/normalized-weights.js';
 import { isPrime } from './_internals/primes.js';
-import type { Balancer, BalancerDeps, Endpoint, PickContext, RandomSource } from './types.js';
+import type { BalancerDeps } from './types.js';
 
-/** The config without its `kind`, plus library-only options (a whole MaglevConfig also fits). */
-export type MaglevOptions = Omit<MaglevConfig, 'kind'> & {
-  /** The string each host is hashed by; default `instance-<id>`. */
-  readonly hostHashKey?: HostHashKey;
-  /** Where request-key hashes are cached; default the process-wide shared cache. */
-  readonly keyHashes?: KeyHashCache;
-};
+export type MaglevOptions = Omit<MaglevConfig, 'kind'> & HashTableOptions;
 
 /** Envoy's `maglev_lb.*` gauges for the current table. */
 export interface MaglevStats {
@@ -65,72 +51,25 @@ export interface MaglevStats {
   readonly maxEntriesPerHost: number;
 }
 
-export class MaglevBalancer implements Balancer {
+export class MaglevBalancer extends HashTableBalancer<MaglevTable> {
   readonly tableSize: number;
-  readonly hashBalanceFactor: number | undefined;
-  private ids = new Int32Array(0);
-  private table = MaglevTable.EMPTY;
-  private readonly bounded: BoundedLoad | null;
-  private readonly hostHashKey: HostHashKey;
-  private readonly keyHashes: KeyHashCache;
-  private readonly random: RandomSource;
-  /** The current request's hash, [hi, lo]: reused so pick allocates nothing. */
-  private readonly hash = new Uint32Array(2);
 
   constructor(deps: BalancerDeps, options: MaglevOptions) {
-    const { tableSize, hashBalanceFactor } = options;
+    super(deps, options, MaglevTable.EMPTY);
+    const { tableSize } = options;
     if (!Number.isSafeInteger(tableSize) || tableSize > MAXIMUM_MAGLEV_TABLE_SIZE || !isPrime(tableSize)) {
       throw new RangeError(`maglev tableSize must be a prime number no larger than ${MAXIMUM_MAGLEV_TABLE_SIZE}, got ${tableSize}`);
     }
     this.tableSize = tableSize;
-    this.hashBalanceFactor = hashBalanceFactor;
-    this.bounded = hashBalanceFactor === undefined ? null : new BoundedLoad(hashBalanceFactor, deps.load);
-    this.hostHashKey = options.hostHashKey ?? defaultHostHashKey;
-    this.keyHashes = options.keyHashes ?? sharedKeyHashes;
-    this.random = deps.random;
   }
 
-  setEndpoints(endpoints: readonly Endpoint[]): void {
-    const { ids, weights } = copyEndpoints(endpoints);
-    const normalized = normalizeWeights(weights);
-    this.table = MaglevTable.build(encodeHostKeys(endpoints, this.hostHashKey), normalized, this.tableSize);
-    this.ids = ids;
-    this.bounded?.setHosts(ids, normalized);
-  }
-
-  pick(ctx: PickContext): number {
-    if (this.table.size === 0) return -1;
-    const hash = this.hash;
-    if (ctx.key >= 0) this.keyHashes.hashInto(ctx.key, hash);
-    else randomHashInto(this.random, hash);
-    return this.ids[this.slotForHash(hash)]!;
-  }
-
-  /**
-   * Envoy `chooseHost` for a precomputed 64-bit hash given as its 32-bit halves (for callers
-   * with their own hash policy); -1 when there are no endpoints.
-   */
-  pickByHash(hashHi: number, hashLo: number): number {
-    if (this.table.size === 0) return -1;
-    this.hash[0] = hashHi;
-    this.hash[1] = hashLo;
-    return this.ids[this.slotForHash(this.hash)]!;
+  protected buildTable(hostKeys: readonly Uint8Array[], weights: Float64Array): MaglevTable {
+    return MaglevTable.build(hostKeys, weights, this.tableSize);
   }
 
   /** Envoy's `min_entries_per_host` and `max_entries_per_host` gauges, with the table size. */
   stats(): MaglevStats {
     const { min, max } = minAndMax(this.table.entriesPerHost);
     return { size: this.table.size, minEntriesPerHost: min, maxEntriesPerHost: max };
-  }
-
-  /** Table entries per endpoint id, for the current set. */
-  entriesPerEndpoint(): Map<number, number> {
-    return new Map(Array.from(this.ids, (id, slot) => [id, this.table.entriesPerHost[slot]!]));
-  }
-
-  /** The slot for a hash [hi, lo]: the table's, then bounded load's if configured. */
-  private slotForHash(hash: Uint32Array): number {
-    const slot = this.table.slotFor(hash[0]!, hash[1]!);
-    return this.bounded === null ? slot : this.bounded.choose(slot, hash);
   }
 }

@@ -5,7 +5,7 @@
  * (source/extensions/load_balancing_policies/ring_hash/ring_hash_lb.cc @0d2acde2) on top of
  * `ThreadAwareLoadBalancerBase` (…/common/thread_aware_lb_impl.cc); reference notes:
  * balancers.md §1.6, B8, B10. Ring build and lookup: _internals/hash-ring.ts; bounded load:
- * _internals/bounded-load.ts.
+ * _internals/bounded-load.ts; request hashing, shared with Maglev: _internals/hash-table-balancer.ts.
  *
  * Variant, exactly:
  * - `hash_function: XX_HASH` (Envoy's default), `minimumRingSize` default 1024,
@@ -32,27 +32,12 @@
  * xxHash64 computations plus an O(R) radix sort.
  */
 import type { RingHashConfig } from './hashing-configs.js';
-import { BoundedLoad } from './_internals/bounded-load.js';
-import { copyEndpoints } from './_internals/endpoint-arrays.js';
 import { HashRing, MAXIMUM_RING_SIZE_LIMIT } from './_internals/hash-ring.js';
-import {
-  defaultHostHashKey,
-  encodeHostKeys,
-  randomHashInto,
-  sharedKeyHashes,
-  type HostHashKey,
-  type KeyHashCache,
-} from './_internals/hash-keys.js';
-import { minAndMax, normalizeWeights } from './_internals/normalized-weights.js';
-import type { Balancer, BalancerDeps, Endpoint, PickContext, RandomSource } from './types.js';
+import { HashTableBalancer, type HashTableOptions } from './_internals/hash-table-balancer.js';
+import { minAndMax } from './_internals/normalized-weights.js';
+import type { BalancerDeps } from './types.js';
 
-/** The config without its `kind`, plus library-only options (a whole RingHashConfig also fits). */
-export type RingHashOptions = Omit<RingHashConfig, 'kind'> & {
-  /** The string each host is hashed by; default `instance-<id>`. */
-  readonly hostHashKey?: HostHashKey;
-  /** Where request-key hashes are cached; default the process-wide shared cache. */
-  readonly keyHashes?: KeyHashCache;
-};
+export type RingHashOptions = Omit<RingHashConfig, 'kind'> & HashTableOptions;
 
 /** Envoy's `ring_hash_lb.*` gauges for the current ring. */
 export interface RingHashStats {
@@ -61,21 +46,13 @@ export interface RingHashStats {
   readonly maxHashesPerHost: number;
 }
 
-export class RingHashBalancer implements Balancer {
+export class RingHashBalancer extends HashTableBalancer<HashRing> {
   readonly minimumRingSize: number;
   readonly maximumRingSize: number;
-  readonly hashBalanceFactor: number | undefined;
-  private ids = new Int32Array(0);
-  private ring = HashRing.EMPTY;
-  private readonly bounded: BoundedLoad | null;
-  private readonly hostHashKey: HostHashKey;
-  private readonly keyHashes: KeyHashCache;
-  private readonly random: RandomSource;
-  /** The current request's hash, [hi, lo]: reused so pick allocates nothing. */
-  private readonly hash = new Uint32Array(2);
 
   constructor(deps: BalancerDeps, options: RingHashOptions) {
-    const { minimumRingSize, maximumRingSize, hashBalanceFactor } = options;
+    super(deps, options, HashRing.EMPTY);
+    const { minimumRingSize, maximumRingSize } = options;
     for (const [name, value] of [
       ['minimumRingSize', minimumRingSize],
       ['maximumRingSize', maximumRingSize],
@@ -90,56 +67,15 @@ export class RingHashBalancer implements Balancer {
     }
     this.minimumRingSize = minimumRingSize;
     this.maximumRingSize = maximumRingSize;
-    this.hashBalanceFactor = hashBalanceFactor;
-    this.bounded = hashBalanceFactor === undefined ? null : new BoundedLoad(hashBalanceFactor, deps.load);
-    this.hostHashKey = options.hostHashKey ?? defaultHostHashKey;
-    this.keyHashes = options.keyHashes ?? sharedKeyHashes;
-    this.random = deps.random;
   }
 
-  setEndpoints(endpoints: readonly Endpoint[]): void {
-    const { ids, weights } = copyEndpoints(endpoints);
-    const normalized = normalizeWeights(weights);
-    const hostKeys = encodeHostKeys(endpoints, this.hostHashKey);
-    this.ring = HashRing.build(hostKeys, normalized, this.minimumRingSize, this.maximumRingSize);
-    this.ids = ids;
-    this.bounded?.setHosts(ids, normalized);
-  }
-
-  pick(ctx: PickContext): number {
-    if (this.ring.size === 0) return -1;
-    const hash = this.hash;
-    if (ctx.key >= 0) this.keyHashes.hashInto(ctx.key, hash);
-    else randomHashInto(this.random, hash);
-    return this.ids[this.slotForHash(hash)]!;
-  }
-
-  /**
-   * Envoy `chooseHost` for a precomputed 64-bit hash given as its 32-bit halves (for callers
-   * with their own hash policy); -1 when there are no endpoints.
-   */
-  pickByHash(hashHi: number, hashLo: number): number {
-    if (this.ring.size === 0) return -1;
-    this.hash[0] = hashHi;
-    this.hash[1] = hashLo;
-    return this.ids[this.slotForHash(this.hash)]!;
+  protected buildTable(hostKeys: readonly Uint8Array[], weights: Float64Array): HashRing {
+    return HashRing.build(hostKeys, weights, this.minimumRingSize, this.maximumRingSize);
   }
 
   /** Envoy's `size`, `min_hashes_per_host` and `max_hashes_per_host` gauges. */
   stats(): RingHashStats {
-    const { min, max } = minAndMax(this.ring.entriesPerHost);
-    return { size: this.ring.size, minHashesPerHost: min, maxHashesPerHost: max };
-  }
-
-  /** Ring entries per endpoint id, for the current set. */
-  entriesPerEndpoint(): Map<number, number> {
-    return new Map(Array.from(this.ids, (id, slot) => [id, this.ring.entriesPerHost[slot]!]));
-  }
-
-  /** The slot for a hash [hi, lo]: the ring's, then bounded load's if configured. */
-  private slotForHash(hash: Uint32Array): number {
-    const ring = this.ring;
-    const slot = ring.slots[ring.lowerBound(hash[0]!, hash[1]!)]!;
-    return this.bounded === null ? slot : this.bounded.choose(slot, hash);
+    const { min, max } = minAndMax(this.table.entriesPerHost);
+    return { size: this.table.size, minHashesPerHost: min, maxHashesPerHost: max };
   }
 }

@@ -140,6 +140,11 @@ export class HashRing {
     }
     return low === size ? 0 : low;
   }
+
+  /** The host slot that owns hash (hi, lo): the first ring entry at or after it. */
+  slotFor(hi: number, lo: number): number {
+    return this.slots[this.lowerBound(hi, lo)]!;
+  }
 }
 
 const RADIX_BITS = 11;
