@@ -2,6 +2,7 @@
  * Test doubles for the balancer tests: deterministic and scripted random sources, a fixed
  * LoadView (tower's `Constant`), endpoint builders and pick counters.
  */
+import { expect } from 'vitest';
 import { RngStream } from '../../src/engine/rng.js';
 import type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext, RandomSource } from '../../src/balancers/types.js';
 
@@ -85,4 +86,13 @@ export function chiSquareUniform(observed: readonly number[]): number {
   const total = observed.reduce((a, b) => a + b, 0);
   const expected = total / observed.length;
   return observed.reduce((sum, o) => sum + (o - expected) ** 2 / expected, 0);
+}
+
+/** Every balancer refuses what no production balancer accepts: duplicate, negative or fractional ids, and weights that are not finite and positive. */
+export function expectInvalidEndpointsRejected(balancer: Balancer): void {
+  expect(() => balancer.setEndpoints(endpointsOf([1, 1], [4, 4]))).toThrow(RangeError);
+  expect(() => balancer.setEndpoints(endpointsOf([1], [-1]))).toThrow(RangeError);
+  expect(() => balancer.setEndpoints(endpointsOf([1], [1.5]))).toThrow(RangeError);
+  expect(() => balancer.setEndpoints(endpointsOf([0]))).toThrow(RangeError);
+  expect(() => balancer.setEndpoints(endpointsOf([Number.NaN]))).toThrow(RangeError);
 }
