@@ -10,8 +10,10 @@
  *   See _internals/edf-scheduler.ts for the pre-pick rule.
  *
  * `smooth` implements NGINX smooth weighted round robin (ngx_http_upstream_round_robin.c,
- * `ngx_http_upstream_get_peer`; balancers.md §5, B16), see _internals/smooth-rotation.ts.
- * It draws no randomness and keeps per-id state across `setEndpoints`.
+ * `ngx_http_upstream_get_peer`; balancers.md §5, B16) on the per-peer state NGINX's other
+ * balancers share (_internals/nginx-peers.ts). It draws no randomness and keeps per-id state
+ * across `setEndpoints`; a single endpoint is returned without touching its weights, as NGINX's
+ * `peers->single` path does.
  *
  * Complexity: pick O(log n) for edf, O(n) for smooth (as in NGINX); setEndpoints O(n log n)
  * and O(n). pick allocates nothing.
@@ -20,7 +22,7 @@ import type { WeightedRoundRobinConfig } from './configs.js';
 import { copyEndpoints } from './_internals/endpoint-arrays.js';
 import { EdfScheduler } from './_internals/edf-scheduler.js';
 import { drawSeed } from './_internals/random-draws.js';
-import { SmoothRotation } from './_internals/smooth-rotation.js';
+import { NginxPeers } from './_internals/nginx-peers.js';
 import type { Balancer, BalancerDeps, Endpoint, PickContext } from './types.js';
 
 /** The config without its `kind`: what the class needs (a whole WeightedRoundRobinConfig also fits). */
@@ -35,7 +37,7 @@ export class WeightedRoundRobinBalancer implements Balancer {
   /** Drawn only by the edf variant: smooth WRR consumes no randomness. */
   private readonly seed: number;
   private readonly scheduler = new EdfScheduler((slot) => this.weights[slot]!);
-  private readonly rotation = new SmoothRotation();
+  private readonly peers = new NginxPeers();
 
   constructor(deps: BalancerDeps, config: WeightedRoundRobinOptions) {
     if (config.variant !== 'edf' && config.variant !== 'smooth') {
@@ -48,13 +50,13 @@ export class WeightedRoundRobinBalancer implements Balancer {
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
     ({ ids: this.ids, weights: this.weights } = copyEndpoints(endpoints));
-    if (this.smooth) this.rotation.rebuild(this.ids, this.weights);
+    if (this.smooth) this.peers.rebuild(this.ids, this.weights);
     else this.scheduler.rebuild(this.ids.length, this.seed);
   }
 
   pick(_ctx: PickContext): number {
     if (this.ids.length === 0) return -1;
-    const slot = this.smooth ? this.rotation.pick() : this.scheduler.pick();
+    const slot = this.smooth ? this.peers.roundRobin() : this.scheduler.pick();
     return this.ids[slot]!;
   }
 }
