@@ -21,7 +21,13 @@ export interface InstanceConfig extends InstanceAttributes {
   priority: number;
 }
 
-export function instanceAttributes(scenario: Scenario): InstanceConfig[] {
+/** What instances.csv and sweep cells report of each instance. */
+export function instanceAttributes(scenario: Scenario): InstanceAttributes[] {
+  return instanceConfigs(scenario).map(({ instance, speed, weight, zone }) => ({ instance, speed, weight, zone }));
+}
+
+/** Each instance as the simulation builds it. */
+export function instanceConfigs(scenario: Scenario): InstanceConfig[] {
   const { instances, zone, overrides } = scenario.service;
   const table: InstanceConfig[] = Array.from({ length: instances }, (_, instance) => ({
     instance,

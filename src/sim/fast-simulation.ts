@@ -24,7 +24,7 @@ import { streamFactory, type RngStream } from '../engine/rng.js';
 import type { BalancerConfig } from '../balancers/configs.js';
 import { createBalancer } from '../balancers/registry.js';
 import type { Balancer, PickContext } from '../balancers/types.js';
-import { instanceAttributes } from '../scenario/instance-attributes.js';
+import { instanceConfigs } from '../scenario/instance-attributes.js';
 import { endpointsOf } from './endpoints.js';
 import type { SimulationOptions } from './simulation.js';
 import { ActiveRequests } from '../load/active-requests.js';
@@ -130,7 +130,7 @@ export class FastSimulation {
     this.instanceCount = n;
     this.concurrency = service.concurrency;
     this.queueLimit = service.queueLimit ?? Infinity;
-    const instances = instanceAttributes(scenario);
+    const instances = instanceConfigs(scenario);
     this.speed = Float64Array.from(instances, (i) => i.speed);
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);

@@ -7,7 +7,7 @@
  * instance so that adding instances never shifts another instance's failures.
  */
 import type { RngStream } from '../engine/rng.js';
-import { instanceAttributes } from '../scenario/instance-attributes.js';
+import { instanceConfigs } from '../scenario/instance-attributes.js';
 import type { FaultSpec, Scenario } from '../scenario/schema.js';
 
 export type FaultMode = 'crash' | 'hang' | 'slow' | 'errors' | 'partition-control' | 'partition-data' | 'crashloop';
@@ -26,7 +26,7 @@ export interface FaultEpisode {
 
 function targetsOf(fault: FaultSpec, scenario: Scenario): number[] {
   if (fault.kind === 'zone') {
-    return instanceAttributes(scenario).flatMap((i) => (i.zone === fault.zone ? [i.instance] : []));
+    return instanceConfigs(scenario).flatMap((i) => (i.zone === fault.zone ? [i.instance] : []));
   }
   if (fault.kind === 'random') return fault.instances ?? Array.from({ length: scenario.service.instances }, (_, i) => i);
   return fault.instances ?? [fault.instance!];

@@ -11,7 +11,7 @@
  */
 import type { Endpoint } from '../balancers/types.js';
 import type { Scenario } from '../scenario/schema.js';
-import { instanceAttributes } from '../scenario/instance-attributes.js';
+import { instanceConfigs } from '../scenario/instance-attributes.js';
 import { endpointsOf } from './endpoints.js';
 import type { FaultTracker } from './fault-tracker.js';
 
@@ -63,7 +63,7 @@ export class HealthViews {
     this.panic = new Uint8Array(c);
     this.since = new Float64Array(n).fill(NaN);
     this.panicThreshold = panicThreshold;
-    this.base = endpointsOf(instanceAttributes(scenario));
+    this.base = endpointsOf(instanceConfigs(scenario));
     // Envoy: with a health checker, hosts start failed and the first successful check admits them.
     if (scenario.healthCheck !== undefined) this.hcFailed.fill(1);
   }

@@ -32,7 +32,7 @@ import { IntFifo } from '../model/int-fifo.js';
 import { InstanceLoadReports } from '../model/instance-load-reports.js';
 import { ATTEMPT_IN_SERVICE, ATTEMPT_LIVE, ATTEMPT_PENDING, FlightTable, PENDING_AT_CLIENT } from '../model/flight-table.js';
 import { CircuitBreaker, resolveCircuitBreakerConfig } from '../recovery/circuit-breaker.js';
-import { instanceAttributes } from '../scenario/instance-attributes.js';
+import { instanceConfigs } from '../scenario/instance-attributes.js';
 import type { Scenario } from '../scenario/schema.js';
 import { Workload } from './workload.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
@@ -231,7 +231,7 @@ export class Simulation {
     this.instanceCount = n;
     this.concurrency = service.concurrency;
     this.queueLimit = service.queueLimit ?? Infinity;
-    this.speed = Float64Array.from(instanceAttributes(scenario), (i) => i.speed);
+    this.speed = Float64Array.from(instanceConfigs(scenario), (i) => i.speed);
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
