@@ -125,11 +125,38 @@ export class LeastRequestBalancer implements Balancer {
 
   /**
    * Envoy `unweightedHostPickFullScan`: the minimum, ties broken uniformly. Envoy keeps a
-   * reservoir (one draw per tie met); here the first pass counts the ties and one draw picks
-   * the k-th of them in a second pass. Same distribution, at most one draw per pick instead of
-   * one per tie, which matters with many idle hosts (a JSQ run ties at 0 most of the time).
+   * reservoir (one draw per tie met); here the scan collects the ties and one draw picks the
+   * k-th of them in scan order. Same distribution, at most one draw per pick instead of one per
+   * tie, which matters with many idle hosts (a JSQ run ties at 0 most of the time).
    */
   private fullScanSlot(n: number): number {
+    return n <= 32 ? this.fullScanSlotMasked(n) : this.fullScanSlotTwoPass(n);
+  }
+
+  /**
+   * Up to 32 hosts: one branch-free pass keeps the minimum and a bit mask of the slots that
+   * hold it. Which host is least loaded changes from pick to pick, so the compare-and-branch
+   * scan mispredicts about once per host; this pass costs the same whatever the loads are.
+   */
+  private fullScanSlotMasked(n: number): number {
+    const { ids, load } = this;
+    let best = load.active(ids[0]!) | 0;
+    let ties = 1;
+    for (let slot = 1; slot < n; slot++) {
+      const diff = (load.active(ids[slot]!) | 0) - best;
+      const less = diff >> 31; // -1 when this host has fewer, else 0
+      const equal = ((diff | -diff) >> 31) + 1; // 1 when it has as many, else 0
+      best += diff & less;
+      ties = (ties & ~less) | ((less | -equal) & (1 << slot));
+    }
+    if ((ties & (ties - 1)) === 0) return 31 - Math.clz32(ties);
+    // The k-th set bit, lowest first: clear the k lowest, then take the lowest left.
+    for (let k = uniformIndex(this.random, popCount(ties)); k > 0; k--) ties &= ties - 1;
+    return 31 - Math.clz32(ties & -ties);
+  }
+
+  /** More than 32 hosts: the first pass finds the minimum and counts its ties, the second finds the k-th. */
+  private fullScanSlotTwoPass(n: number): number {
     const { ids, load } = this;
     let best = 0;
     let bestActive = load.active(ids[0]!);
@@ -159,4 +186,11 @@ export class LeastRequestBalancer implements Balancer {
     const activePlusOne = this.load.active(this.ids[slot]!) + 1;
     return bias === 1 ? weight / activePlusOne : weight / Math.pow(activePlusOne, bias);
   }
+}
+
+/** Set bits in a 32-bit integer (SWAR). */
+function popCount(bits: number): number {
+  let x = bits - ((bits >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }

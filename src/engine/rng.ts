@@ -1,42 +1,78 @@
 /**
  * Named, independent random streams.
  *
- * Generator: seedrandom's xor4096 (Brent's xorgens, period 2^4096 − 1) read through
- * `.double()`, which combines two 32-bit outputs into a 53-bit uniform double. The default
- * ARC4 generator is never used: it is about ten times slower.
+ * Generator: Brent's xorgens xor4096 (period 2^4096 − 1, with a Weyl sequence), exactly as the
+ * seedrandom package implements it (`seedrandom/lib/xor4096.js`, seedrandom 3.0.5), read as
+ * `.double()` reads it: two 32-bit outputs combined into a 53-bit uniform double, zero redrawn.
+ * seedrandom seeds the state (its string mixing and 512 warm-up steps); the stream then copies
+ * that state into an Int32Array and steps it here. seedrandom's generator keeps the state on a
+ * closure-bound object with a plain array, and its `double()` makes two calls through it; the
+ * step written out below returns the same numbers (test/engine/rng.test.ts checks them against
+ * seedrandom's own, draw for draw) at about half the cost, and draws are on every hot path. The
+ * default ARC4 generator is never used: it is about ten times slower.
  *
  * Derivation: every stream is seeded from the string (seed, replication, name). A stream's
  * sequence therefore depends only on its own name, so adding a new stream never shifts an
  * existing one, and two strategies run with the same seed see the same workload (common
  * random numbers) as long as workload draws come from workload-named streams.
  */
-import seedrandom from 'seedrandom';
+import xor4096 from 'seedrandom/lib/xor4096.js';
 
 /** A uniform source on [0, 1) with 53-bit resolution. The only randomness balancers see. */
 export interface RandomSource {
   next(): number;
 }
 
+const WEYL_STEP = 0x61c88647;
+const TWO_POW_32 = 0x100000000;
+const TWO_POW_21 = 1 << 21;
+
 export class RngStream implements RandomSource {
-  private readonly prng: seedrandom.PRNG;
+  /** xorgens state: 128 words, the current index and the Weyl counter. */
+  private readonly x = new Int32Array(128);
+  private i: number;
+  private w: number;
 
   constructor(readonly seedText: string) {
-    this.prng = seedrandom.xor4096(seedText);
+    const seeded = xor4096(seedText, { state: true }).state();
+    this.x.set(seeded.X);
+    this.i = seeded.i;
+    this.w = seeded.w;
   }
 
   /** Uniform on [0, 1), 53-bit resolution. */
   next(): number {
-    return this.prng.double();
+    for (;;) {
+      const top = this.int32() >>> 11;
+      const bottom = (this.int32() >>> 0) / TWO_POW_32;
+      const result = (top + bottom) / TWO_POW_21;
+      if (result !== 0) return result;
+    }
   }
 
   /** Uniform integer on [0, n). */
   int(n: number): number {
-    return Math.floor(this.prng.double() * n);
+    return Math.floor(this.next() * n);
   }
 
   /** Uniform on (0, 1]: safe to take the logarithm of. */
   nextOpen(): number {
-    return 1 - this.prng.double();
+    return 1 - this.next();
+  }
+
+  /** One xorgens step: seedrandom's `XorGen.next`, a signed 32-bit output. */
+  private int32(): number {
+    const x = this.x;
+    const w = (this.w = (this.w + WEYL_STEP) | 0);
+    let v = x[(this.i + 34) & 127]!;
+    const i = (this.i = (this.i + 1) & 127);
+    let t = x[i]!;
+    v ^= v << 13;
+    t ^= t << 17;
+    v ^= v >>> 15;
+    t ^= t >>> 12;
+    v = x[i] = v ^ t;
+    return (v + (w ^ (w >>> 16))) | 0;
   }
 }
 
