@@ -84,6 +84,31 @@ describe('LeastRequestBalancer, full_scan', () => {
     // SE of a 1/3 share at N = 300k is 0.00086; 0.5 % absolute (Envoy's ±5000 in 1M) is ≈ 6 SE.
     for (const share of shares(counts, [2, 3, 4], picks)) expect(Math.abs(share - 1 / 3)).toBeLessThan(0.005);
   });
+  it.each([2, 16, 31, 32, 33, 64])('picks the k-th tie in scan order with one draw, %i hosts', (n) => {
+    // Up to 32 hosts the scan keeps a bit mask of the ties, above that it scans twice; either
+    // way the pick must be the k-th least-loaded host in slot order for the one draw k.
+    const loadRng = seeded(`lr-ties-${n}`);
+    const load = new FixedLoad();
+    const script: number[] = [seedDraw(0)];
+    const expected: number[] = [];
+    for (let round = 0; round < 400; round++) {
+      const loads = Array.from({ length: n }, () => Math.floor(loadRng.next() * 3));
+      const least = Math.min(...loads);
+      const tied = loads.flatMap((active, id) => (active === least ? [id] : []));
+      const k = round % tied.length;
+      if (tied.length > 1) script.push(indexDraw(k, tied.length));
+      expected.push(tied[k]!);
+    }
+    const random = new ScriptedRandom(script);
+    const balancer = leastRequest(random, load, Array<number>(n).fill(1), { selection: 'full_scan' });
+    const loadReplay = seeded(`lr-ties-${n}`);
+    const picks = expected.map(() => {
+      for (let id = 0; id < n; id++) load.set(id, Math.floor(loadReplay.next() * 3));
+      return balancer.pick({ key: -1 });
+    });
+    expect(picks).toEqual(expected);
+    expect(random.used).toBe(script.length);
+  });
 });
 
 describe('LeastRequestBalancer, weighted path (EDF on weight / (active + 1)^bias)', () => {
