@@ -129,5 +129,3 @@ export async function main(argv: readonly string[]): Promise<void> {
     reportAndExit(error);
   }
 }
-
-await main(process.argv.slice(2));

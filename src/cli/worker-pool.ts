@@ -7,6 +7,7 @@
 import type { CellPlan, UnitRunner } from '../sweep/run-cells.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import type { WorkerCell } from './sweep-worker.js';
+import { importModule } from '../platform/import-module.js';
 
 export interface WorkerPool {
   runUnit: UnitRunner;
@@ -20,7 +21,7 @@ function workerFile(): string {
 }
 
 export async function createWorkerPool(plan: readonly CellPlan[], threads: number): Promise<WorkerPool> {
-  const { Piscina } = await import('piscina');
+  const { Piscina } = await importModule<typeof import('piscina')>('piscina');
   const cells: WorkerCell[] = plan.map((c) => ({ scenario: c.scenario, strategies: c.strategies }));
   const pool = new Piscina({
     filename: workerFile(),

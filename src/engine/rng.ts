@@ -42,22 +42,27 @@ export class RngStream implements RandomSource {
 
   /** Uniform on [0, 1), 53-bit resolution. */
   next(): number {
+    return this.double();
+  }
+
+  /** Uniform integer on [0, n). */
+  int(n: number): number {
+    return Math.floor(this.double() * n);
+  }
+
+  /** Uniform on (0, 1]: safe to take the logarithm of. */
+  nextOpen(): number {
+    return 1 - this.double();
+  }
+
+  /** seedrandom's `prng.double()`: 53 bits from two outputs, zero redrawn. */
+  private double(): number {
     for (;;) {
       const top = this.int32() >>> 11;
       const bottom = (this.int32() >>> 0) / TWO_POW_32;
       const result = (top + bottom) / TWO_POW_21;
       if (result !== 0) return result;
     }
-  }
-
-  /** Uniform integer on [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
-  /** Uniform on (0, 1]: safe to take the logarithm of. */
-  nextOpen(): number {
-    return 1 - this.next();
   }
 
   /** One xorgens step: seedrandom's `XorGen.next`, a signed 32-bit output. */

@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import type { BalancerPlugin, PluginOptionsSchema } from '../balancers/plugin.js';
 import { describeThrown } from './errors.js';
+import { importModule } from '../platform/import-module.js';
 
 /** A module that passed the checks. */
 export interface LoadedBalancerPlugin {
@@ -30,7 +31,7 @@ export async function importBalancerPlugin(path: string, display: string): Promi
   const url = pathToFileURL(path).href;
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(url)) as Record<string, unknown>;
+    namespace = await importModule(url);
   } catch (error) {
     const described = describeThrown(error, url);
     // Node reports where an ES module's syntax error is only on the console, not in the error.

@@ -12,6 +12,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { loadFontMetrics, type FontMetrics } from './font-metrics.js';
 import { CHART_FONT_FAMILY, findChartFonts, type ChartFontFiles } from './fonts.js';
+import { importModule } from '../platform/import-module.js';
 
 /** PNGs are drawn at twice the SVG's size, for sharp slides and high-density screens. */
 export const PNG_ZOOM = 2;
@@ -59,7 +60,11 @@ function describe(args: unknown[]): string {
 
 /** Loads vega, vega-lite and resvg, and points text measurement at the chart font. */
 export async function createChartRenderer(fonts: ChartFontFiles = findChartFonts()): Promise<ChartRenderer> {
-  const [vega, vegaLite, resvg] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
+  const [vega, vegaLite, resvg] = await Promise.all([
+    importModule<typeof import('vega')>('vega'),
+    importModule<typeof import('vega-lite')>('vega-lite'),
+    importModule<typeof import('@resvg/resvg-js')>('@resvg/resvg-js'),
+  ]);
   // textMetrics is vega's process-wide measurer (exported, untyped); every chart here uses the
   // one chart font, so replacing it for the whole process is what we want.
   const { textMetrics } = vega as unknown as { textMetrics: { width: ReturnType<typeof textWidthFunction> } };

@@ -48,7 +48,7 @@ let dir: string;
 let scenario: string;
 
 beforeAll(() => {
-  expect(existsSync(join(root, 'dist/cli/main.js')), 'run `npm run build` first (npm test does)').toBe(true);
+  expect(existsSync(join(root, 'dist/cli/main.cjs')), 'run `npm run build` first (npm test does)').toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'meshsim-compare-'));
   scenario = join(dir, 'hetero.yaml');
   writeFileSync(scenario, HETEROGENEOUS);

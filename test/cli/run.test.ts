@@ -41,7 +41,7 @@ function expectCleanError(stderr: string) {
 }
 
 beforeAll(() => {
-  expect(existsSync(join(root, 'dist/cli/main.js')), 'run `npm run build` first (npm test does)').toBe(true);
+  expect(existsSync(join(root, 'dist/cli/main.cjs')), 'run `npm run build` first (npm test does)').toBe(true);
 });
 
 describe('meshsim run', () => {

@@ -46,7 +46,7 @@ balancer: { kind: round_robin }
 `;
 
 beforeAll(() => {
-  expect(existsSync(join(root, 'dist/cli/main.js')), 'run `npm run build` first (npm test does)').toBe(true);
+  expect(existsSync(join(root, 'dist/cli/main.cjs')), 'run `npm run build` first (npm test does)').toBe(true);
 });
 
 describe('meshsim report', () => {
