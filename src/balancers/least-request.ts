@@ -54,6 +54,8 @@ export class LeastRequestBalancer implements Balancer {
   private ids = new Int32Array(0);
   private weights = new Float64Array(0);
   private weighted = false;
+  /** Ids as a bit mask when the load view can find the least loaded of them (see fullScanId), else 0. */
+  private members = 0;
   private readonly random: RandomSource;
   private readonly load: LoadView;
   private readonly seed: number;
@@ -96,6 +98,7 @@ export class LeastRequestBalancer implements Balancer {
     if (slowStart !== null) this.windowStarts = slowStart.windowStartsFor(endpoints);
     const inSlowStart = slowStart !== null && !slowStart.noHostsInSlowStart();
     this.weighted = n >= 2 && (inSlowStart || !weightsAreEqual(this.weights));
+    this.members = typeof this.load.leastActiveOf === 'function' ? ascendingIdMask(this.ids) : 0;
     this.scheduler.rebuild(this.weighted ? n : 0, this.seed);
   }
 
@@ -103,8 +106,8 @@ export class LeastRequestBalancer implements Balancer {
     const n = this.ids.length;
     if (n === 0) return -1;
     if (this.weighted) return this.ids[this.scheduler.pick()]!;
-    const slot = this.selection === 'full_scan' ? this.fullScanSlot(n) : this.nChoicesSlot(n);
-    return this.ids[slot]!;
+    if (this.selection === 'full_scan') return this.fullScanId(n);
+    return this.ids[this.nChoicesSlot(n)]!;
   }
 
   /** Envoy `unweightedHostPickNChoices`. */
@@ -125,12 +128,25 @@ export class LeastRequestBalancer implements Balancer {
 
   /**
    * Envoy `unweightedHostPickFullScan`: the minimum, ties broken uniformly. Envoy keeps a
-   * reservoir (one draw per tie met); here the scan collects the ties and one draw picks the
+   * reservoir (one draw per tie met); here the ties are collected first and one draw picks the
    * k-th of them in scan order. Same distribution, at most one draw per pick instead of one per
    * tie, which matters with many idle hosts (a JSQ run ties at 0 most of the time).
+   * When the load view keeps per-count masks (ActiveRequests) and the ids are below 32 and in
+   * ascending order, scan order is id order and the view hands over the ties without a scan.
    */
-  private fullScanSlot(n: number): number {
-    return n <= 32 ? this.fullScanSlotMasked(n) : this.fullScanSlotTwoPass(n);
+  private fullScanId(n: number): number {
+    if (this.members !== 0) {
+      const least = this.load.leastActiveOf!(this.members);
+      if (least !== 0) return this.kthTie(least);
+    }
+    return this.ids[n <= 32 ? this.fullScanSlotMasked(n) : this.fullScanSlotTwoPass(n)]!;
+  }
+
+  /** One set bit of `ties`, uniformly: the k-th lowest for one draw k (no draw for a single bit). */
+  private kthTie(ties: number): number {
+    if ((ties & (ties - 1)) === 0) return 31 - Math.clz32(ties);
+    for (let k = uniformIndex(this.random, popCount(ties)); k > 0; k--) ties &= ties - 1;
+    return 31 - Math.clz32(ties & -ties);
   }
 
   /**
@@ -149,10 +165,7 @@ export class LeastRequestBalancer implements Balancer {
       best += diff & less;
       ties = (ties & ~less) | ((less | -equal) & (1 << slot));
     }
-    if ((ties & (ties - 1)) === 0) return 31 - Math.clz32(ties);
-    // The k-th set bit, lowest first: clear the k lowest, then take the lowest left.
-    for (let k = uniformIndex(this.random, popCount(ties)); k > 0; k--) ties &= ties - 1;
-    return 31 - Math.clz32(ties & -ties);
+    return this.kthTie(ties);
   }
 
   /** More than 32 hosts: the first pass finds the minimum and counts its ties, the second finds the k-th. */
@@ -193,4 +206,15 @@ function popCount(bits: number): number {
   let x = bits - ((bits >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+/** The ids as a bit mask when all are below 32 and strictly ascending, else 0. */
+function ascendingIdMask(ids: Int32Array): number {
+  let mask = 0;
+  for (let slot = 0; slot < ids.length; slot++) {
+    const id = ids[slot]!;
+    if (id < 0 || id >= 32 || (slot > 0 && id <= ids[slot - 1]!)) return 0;
+    mask |= 1 << id;
+  }
+  return mask;
 }

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ActiveRequests } from '../../src/load/active-requests.js';
 import { LeastRequestBalancer, type LeastRequestOptions } from '../../src/balancers/least-request.js';
 import type { LoadView, RandomSource } from '../../src/balancers/types.js';
 import {
@@ -108,6 +110,36 @@ describe('LeastRequestBalancer, full_scan', () => {
     });
     expect(picks).toEqual(expected);
     expect(random.used).toBe(script.length);
+  });
+});
+
+describe('LeastRequestBalancer, full_scan on ActiveRequests masks', () => {
+  it('picks exactly what a scan of active() picks, draw for draw (property)', () => {
+    // ActiveRequests hands over the least-loaded ids without a scan when the endpoint ids are
+    // below 32 and ascending; anything else scans. Either way the picks and draws must be those
+    // of a plain LoadView that only answers active().
+    const endpointIds = fc.oneof(
+      fc.integer({ min: 1, max: 32 }).map((n) => Array.from({ length: n }, (_, i) => i)),
+      fc.uniqueArray(fc.nat(40), { minLength: 1, maxLength: 20 }).map((ids) => ids.sort((a, b) => a - b)),
+      fc.uniqueArray(fc.nat(40), { minLength: 1, maxLength: 20 }),
+    );
+    const step = fc.record({ start: fc.boolean(), slot: fc.nat(100) });
+    fc.assert(
+      fc.property(endpointIds, fc.array(step, { maxLength: 200 }), fc.nat(1000), (ids, steps, seed) => {
+        const active = new ActiveRequests(8);
+        const plain: LoadView = { active: (id) => active.active(id) };
+        const withMasks = leastRequest(seeded(`masks-${seed}`), active, ids.map(() => 1), { selection: 'full_scan' });
+        withMasks.setEndpoints(endpointsOf(ids.map(() => 1), ids));
+        const scanning = leastRequest(seeded(`masks-${seed}`), plain, ids.map(() => 1), { selection: 'full_scan' });
+        scanning.setEndpoints(endpointsOf(ids.map(() => 1), ids));
+        for (const { start, slot } of steps) {
+          const id = ids[slot % ids.length]!;
+          if (start) active.start(id);
+          else if (active.active(id) > 0) active.end(id);
+          expect(withMasks.pick({ key: -1 })).toBe(scanning.pick({ key: -1 }));
+        }
+      }),
+    );
   });
 });
 
