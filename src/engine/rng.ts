@@ -64,36 +64,45 @@ export class RngStream implements RandomSource {
     return 1 - this.ahead[this.position++]!;
   }
 
-  /** The next BATCH draws, each as seedrandom's `prng.double()` makes it. */
+  /**
+   * The next BATCH draws, each as seedrandom's `prng.double()` makes it: two steps of
+   * seedrandom's `XorGen.next` (a signed 32-bit output each), 53 bits from the pair, and a zero
+   * drawn again. The state stays in locals for the whole batch.
+   */
   private refill(): void {
-    const ahead = this.ahead;
-    for (let k = 0; k < BATCH; k++) ahead[k] = this.double();
-    this.position = 0;
-  }
-
-  /** seedrandom's `prng.double()`: 53 bits from two outputs, zero redrawn. */
-  private double(): number {
-    for (;;) {
-      const top = this.int32() >>> 11;
-      const bottom = (this.int32() >>> 0) / TWO_POW_32;
-      const result = (top + bottom) / TWO_POW_21;
-      if (result !== 0) return result;
-    }
-  }
-
-  /** One xorgens step: seedrandom's `XorGen.next`, a signed 32-bit output. */
-  private int32(): number {
     const x = this.x;
-    const w = (this.w = (this.w + WEYL_STEP) | 0);
-    let v = x[(this.i + 34) & 127]!;
-    const i = (this.i = (this.i + 1) & 127);
-    let t = x[i]!;
-    v ^= v << 13;
-    t ^= t << 17;
-    v ^= v >>> 15;
-    t ^= t >>> 12;
-    v = x[i] = v ^ t;
-    return (v + (w ^ (w >>> 16))) | 0;
+    const ahead = this.ahead;
+    let i = this.i;
+    let w = this.w;
+    for (let k = 0; k < BATCH; ) {
+      w = (w + WEYL_STEP) | 0;
+      let v = x[(i + 34) & 127]!;
+      i = (i + 1) & 127;
+      let t = x[i]!;
+      v ^= v << 13;
+      t ^= t << 17;
+      v ^= v >>> 15;
+      t ^= t >>> 12;
+      v = x[i] = v ^ t;
+      const top = ((v + (w ^ (w >>> 16))) | 0) >>> 11;
+
+      w = (w + WEYL_STEP) | 0;
+      v = x[(i + 34) & 127]!;
+      i = (i + 1) & 127;
+      t = x[i]!;
+      v ^= v << 13;
+      t ^= t << 17;
+      v ^= v >>> 15;
+      t ^= t >>> 12;
+      v = x[i] = v ^ t;
+      const bottom = ((v + (w ^ (w >>> 16))) | 0) >>> 0;
+
+      const draw = (top + bottom / TWO_POW_32) / TWO_POW_21;
+      if (draw !== 0) ahead[k++] = draw;
+    }
+    this.i = i;
+    this.w = w;
+    this.position = 0;
   }
 }
 
