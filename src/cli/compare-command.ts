@@ -3,6 +3,7 @@
  * against a baseline by paired differences per replication (see analysis/compare.ts).
  * Writes the run folder (one result per strategy) plus comparison.json and comparison.csv.
  */
+import './zod-jitless.js';
 import { join } from 'node:path';
 import {
   COMPARED_METRICS,

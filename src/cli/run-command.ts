@@ -1,3 +1,4 @@
+import './zod-jitless.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadBalancerPlugins } from '../plugins/load-plugins.js';

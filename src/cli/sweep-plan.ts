@@ -4,6 +4,7 @@
  * fails the whole sweep at once with a normal input error naming its `--param`, and every
  * shard resolves the same grid (the strategy list then does not depend on the shard).
  */
+import './zod-jitless.js';
 import type { BalancerConfig } from '../balancers/configs.js';
 import { uniqueLabels } from '../analysis/compare.js';
 import { loadBalancerPlugins } from '../plugins/load-plugins.js';
