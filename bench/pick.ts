@@ -11,10 +11,11 @@
  * best. Loads are fixed random in-flight counts (0–7), so least_request compares real values,
  * and full_scan meets about n/8 ties for the minimum, each costing a random draw as in Envoy.
  *
- * `rng` is the cost of one RandomSource draw (seedrandom xor4096 `.double()`), included in
- * every row that draws. `B/pick` is new-space growth over 10k picks without a GC in between,
- * less the measurement's own allocation: 0 means pick allocates nothing. (The rng row's 16 B
- * is the double its closure returns, boxed; balancers floor their draws, so theirs is 0.)
+ * `rng` is the cost of one RandomSource draw (RngStream.next(): a buffer read, with a refill
+ * of 64 xor4096 draws every 64th), included in every row that draws. `B/pick` is new-space
+ * growth over 10k picks without a GC in between, less the measurement's own allocation: 0
+ * means pick allocates nothing. (The rng row's 16 B is the double its closure returns, boxed;
+ * balancers floor their draws, so theirs is 0.)
  *
  * Hashing balancers (ring_hash, maglev) pick by request key: the keyed rows cycle through 4096
  * keys drawn uniformly from 100k (their hashes cached after the warm-up, as a simulation's hot
