@@ -1,6 +1,8 @@
 /**
  * The `meshsim` command line. The only module with process, terminal and wall-clock access.
  * Exit status: 0 success, 2 invalid input (message, no stack trace), 1 internal error.
+ * bin/meshsim.js loads this module's bundle (dist/cli/main.cjs) and calls `main` with the
+ * process arguments.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MESHSIM_VERSION } from '../version.js';

@@ -9,9 +9,10 @@
  * and allocates only on growth. Ids are therefore expected to be small non-negative integers.
  *
  * From the first `leastActiveOf` on, it also keeps for ids 0–31, per count, the bit mask of the
- * ids at that count, and the lowest count held: a full scan for the least-loaded of up to 32 endpoints (least_request full_scan,
- * JSQ) becomes one or two mask lookups (`leastActiveOf`) instead of a pass over every endpoint.
- * Counts move by one per start or end, so the lowest count moves by at most one too.
+ * ids at that count, and the lowest count held. A full scan for the least loaded of up to 32
+ * endpoints (least_request full_scan, JSQ) then becomes one or two mask lookups instead of a
+ * pass over every endpoint. Counts move by one per start or end, so the lowest count moves by
+ * at most one too, and keeping the masks costs a few integer operations.
  */
 import type { LoadView } from '../balancers/types.js';
 
