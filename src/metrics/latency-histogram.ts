@@ -8,7 +8,11 @@
  * histograms (per time-series window) pass fewer bits: 4 bits give 2^-5 ≈ 3 %. The mean
  * and the maximum are exact. Range: 2^-20 ms (about 1 ns) to 2^31 ms (about 25 days);
  * values outside are clamped into the end buckets, zero has its own bucket.
- * Cost: record() is a few integer operations and no allocation.
+ * The buckets of one binary exponent form a block, allocated when a value first lands in it:
+ * latencies seldom span more than a handful of the 51 octaves, so a replication allocates and
+ * scans a few 8 KB blocks rather than 420 KB, which matters to callers that run thousands of
+ * short simulations in one process.
+ * Cost: record() is a few integer operations, and allocates only a block's first time.
  */
 const DEFAULT_SUB_BITS = 10;
 const EXP_MIN = 1023 - 20; // biased exponent of 2^-20
@@ -21,8 +25,11 @@ const scratch = new Float64Array(1);
 const scratchWords = new Uint32Array(scratch.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: high word is [1]
 
+const OCTAVES = EXP_MAX - EXP_MIN + 1;
+
 export class LatencyHistogram {
-  private readonly counts: Float64Array;
+  /** blocks[octave][sub]: counts per bucket; null until a value lands in the octave. */
+  private readonly blocks: (Float64Array | null)[] = Array.from({ length: OCTAVES }, () => null);
   private readonly subBits: number;
   private zeros = 0;
   private n = 0;
@@ -32,7 +39,6 @@ export class LatencyHistogram {
 
   constructor(subBits = DEFAULT_SUB_BITS) {
     this.subBits = subBits;
-    this.counts = new Float64Array((EXP_MAX - EXP_MIN + 1) << subBits);
   }
 
   record(value: number): void {
@@ -44,7 +50,16 @@ export class LatencyHistogram {
       this.zeros++;
       return;
     }
-    this.counts[bucketOf(value, this.subBits)]!++;
+    const bucket = bucketOf(value, this.subBits);
+    const octave = bucket >>> this.subBits;
+    const block = this.blocks[octave] ?? this.allocateBlock(octave);
+    block[bucket & ((1 << this.subBits) - 1)]!++;
+  }
+
+  private allocateBlock(octave: number): Float64Array {
+    const block = new Float64Array(1 << this.subBits);
+    this.blocks[octave] = block;
+    return block;
   }
 
   get count(): number {
@@ -71,12 +86,17 @@ export class LatencyHistogram {
     let cumulative = this.zeros;
     const rankOf = (p: number) => Math.max(1, Math.ceil(p * this.n));
     while (k < ps.length && cumulative >= rankOf(ps[k]!)) out[k++] = 0;
-    for (let b = 0; b < this.counts.length && k < ps.length; b++) {
-      const c = this.counts[b]!;
-      if (c === 0) continue;
-      cumulative += c;
-      while (k < ps.length && cumulative >= rankOf(ps[k]!)) {
-        out[k++] = Math.min(this.maxValue, Math.max(this.minValue, bucketMidpoint(b, this.subBits)));
+    for (let octave = 0; octave < OCTAVES && k < ps.length; octave++) {
+      const block = this.blocks[octave];
+      if (!block) continue;
+      for (let sub = 0; sub < block.length && k < ps.length; sub++) {
+        const c = block[sub]!;
+        if (c === 0) continue;
+        cumulative += c;
+        const bucket = (octave << this.subBits) | sub;
+        while (k < ps.length && cumulative >= rankOf(ps[k]!)) {
+          out[k++] = Math.min(this.maxValue, Math.max(this.minValue, bucketMidpoint(bucket, this.subBits)));
+        }
       }
     }
     return out;

@@ -41,4 +41,36 @@ describe('LatencyHistogram', () => {
     expect(h.quantiles([0.5, 0.66, 0.67, 0.99])).toEqual([0, 0, 4, 4]); // ranks 2, 2, 3, 3 of 3
     expect(h.max).toBe(4);
   });
+
+  it('clamps values beyond its range into the end buckets', () => {
+    const h = new LatencyHistogram();
+    const tiny = 2 ** -30; // below 2^-20 ms: the lowest bucket
+    const huge = 2 ** 40; // above 2^31 ms: the highest bucket
+    for (const v of [tiny, tiny, 1, huge]) h.record(v);
+    const [low, middle, high] = h.quantiles([0.25, 0.75, 1]);
+    // The lowest bucket starts at 2^-20 ms: a value below it reads as that bucket's midpoint.
+    expect(Math.abs(low! - 2 ** -20) / 2 ** -20).toBeLessThanOrEqual(QUANTILE_RELATIVE_ERROR);
+    expect(Math.abs(middle! - 1)).toBeLessThanOrEqual(QUANTILE_RELATIVE_ERROR);
+    // The highest bucket ends at 2^31 ms (about 25 days): a value above it reads as about that.
+    expect(Math.abs(high! - 2 ** 31) / 2 ** 31).toBeLessThanOrEqual(QUANTILE_RELATIVE_ERROR);
+    expect(h.max).toBe(huge);
+  });
+
+  it('gives the same quantiles at every precision whatever octaves the values fall in', () => {
+    // Buckets are kept per binary octave and allocated on first use; values spread over far
+    // apart octaves, recorded in any order, must rank exactly as in one flat array.
+    const rng = new RngStream('histogram-octaves');
+    const values = Array.from({ length: 5_000 }, (_, i) => (i % 3 === 0 ? 1e-5 : i % 3 === 1 ? 3 : 2e7) * (1 + rng.next()));
+    for (const subBits of [4, 10]) {
+      const h = new LatencyHistogram(subBits);
+      for (const v of values) h.record(v);
+      const sorted = [...values].sort((a, b) => a - b);
+      const ps = [0.1, 0.33, 0.34, 0.5, 0.66, 0.67, 0.9, 1];
+      const bound = 2 ** -(subBits + 1);
+      h.quantiles(ps).forEach((q, i) => {
+        const exact = exactNearestRank(sorted, ps[i]!);
+        expect(Math.abs(q - exact) / exact).toBeLessThanOrEqual(bound);
+      });
+    }
+  });
 });
