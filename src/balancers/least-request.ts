@@ -139,7 +139,7 @@ export class LeastRequestBalancer implements Balancer {
       const least = this.load.leastActiveOf!(this.members);
       if (least !== 0) return this.kthTie(least);
     }
-    return this.ids[n <= 32 ? this.fullScanSlotMasked(n) : this.fullScanSlotTwoPass(n)]!;
+    return this.ids[this.fullScanSlot(n)]!;
   }
 
   /** One set bit of `ties`, uniformly: the k-th lowest for one draw k (no draw for a single bit). */
@@ -149,27 +149,8 @@ export class LeastRequestBalancer implements Balancer {
     return 31 - Math.clz32(ties & -ties);
   }
 
-  /**
-   * Up to 32 hosts: one branch-free pass keeps the minimum and a bit mask of the slots that
-   * hold it. Which host is least loaded changes from pick to pick, so the compare-and-branch
-   * scan mispredicts about once per host; this pass costs the same whatever the loads are.
-   */
-  private fullScanSlotMasked(n: number): number {
-    const { ids, load } = this;
-    let best = load.active(ids[0]!) | 0;
-    let ties = 1;
-    for (let slot = 1; slot < n; slot++) {
-      const diff = (load.active(ids[slot]!) | 0) - best;
-      const less = diff >> 31; // -1 when this host has fewer, else 0
-      const equal = ((diff | -diff) >> 31) + 1; // 1 when it has as many, else 0
-      best += diff & less;
-      ties = (ties & ~less) | ((less | -equal) & (1 << slot));
-    }
-    return this.kthTie(ties);
-  }
-
-  /** More than 32 hosts: the first pass finds the minimum and counts its ties, the second finds the k-th. */
-  private fullScanSlotTwoPass(n: number): number {
+  /** The scan: the first pass finds the minimum and counts its ties, the second finds the k-th. */
+  private fullScanSlot(n: number): number {
     const { ids, load } = this;
     let best = 0;
     let bestActive = load.active(ids[0]!);

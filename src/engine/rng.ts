@@ -67,7 +67,8 @@ export class RngStream implements RandomSource {
   /**
    * The next BATCH draws, each as seedrandom's `prng.double()` makes it: two steps of
    * seedrandom's `XorGen.next` (a signed 32-bit output each), 53 bits from the pair, and a zero
-   * drawn again. The state stays in locals for the whole batch.
+   * drawn again. The state stays in locals for the whole batch, and the two steps are written
+   * out rather than looped: a loop over the two halves measured about 5 % slower in M16.
    */
   private refill(): void {
     const x = this.x;

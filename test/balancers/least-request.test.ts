@@ -87,8 +87,8 @@ describe('LeastRequestBalancer, full_scan', () => {
     for (const share of shares(counts, [2, 3, 4], picks)) expect(Math.abs(share - 1 / 3)).toBeLessThan(0.005);
   });
   it.each([2, 16, 31, 32, 33, 64])('picks the k-th tie in scan order with one draw, %i hosts', (n) => {
-    // Up to 32 hosts the scan keeps a bit mask of the ties, above that it scans twice; either
-    // way the pick must be the k-th least-loaded host in slot order for the one draw k.
+    // A load view without per-count masks is scanned: the pick must be the k-th least-loaded
+    // host in slot order for the one draw k, at any host count.
     const loadRng = seeded(`lr-ties-${n}`);
     const load = new FixedLoad();
     const script: number[] = [seedDraw(0)];
