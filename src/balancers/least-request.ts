@@ -29,11 +29,15 @@
  *   forcing the EDF path even with equal weights); here equal weights without slow start always
  *   take the unweighted path.
  *
+ * - `updateEndpoints` (the contract's incremental path) changes the sorted slots in place
+ *   (_internals/endpoint-slots.ts), then does what `setEndpoints` does after its copy.
+ *
  * Complexity: pick O(choices) for n_choices (O(1) for a fixed count), O(n) for full_scan,
- * O(log n) weighted; setEndpoints O(n), O(n log n) weighted. pick allocates nothing.
+ * O(log n) weighted; setEndpoints O(n), O(n log n) weighted; updateEndpoints a memmove, O(n log n)
+ * weighted (Envoy rebuilds the scheduler on every host-set change). pick allocates nothing.
  */
 import type { LeastRequestConfig } from './configs.js';
-import { copyEndpoints, weightsAreEqual } from './_internals/endpoint-arrays.js';
+import { EndpointSlots } from './_internals/endpoint-slots.js';
 import { EdfScheduler } from './_internals/edf-scheduler.js';
 import { drawSeed, uniformIndex } from './_internals/random-draws.js';
 import { toSlowStart, type SlowStart, type SlowStartOptions } from './_internals/slow-start.js';
@@ -51,8 +55,11 @@ export class LeastRequestBalancer implements Balancer {
   readonly choices: number;
   readonly selection: LeastRequestConfig['selection'];
   readonly activeRequestBias: number;
+  private readonly slots: EndpointSlots;
+  /** The slots' arrays and length, read by pick (re-read after every change). */
   private ids = new Int32Array(0);
   private weights = new Float64Array(0);
+  private n = 0;
   private weighted = false;
   /** Ids as a bit mask when the load view can find the least loaded of them (see fullScanId), else 0. */
   private members = 0;
@@ -81,6 +88,7 @@ export class LeastRequestBalancer implements Balancer {
     this.seed = drawSeed(deps.random);
     const slowStart = toSlowStart(options.slowStart, deps.now);
     this.slowStart = slowStart;
+    this.slots = new EndpointSlots(slowStart !== null);
     // Chosen once, so a balancer without slow start keeps its weight function as it was; with
     // slow start the factor comes after the active-request adjustment, as in Envoy's `hostWeight`.
     const now = deps.now;
@@ -92,18 +100,34 @@ export class LeastRequestBalancer implements Balancer {
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
-    ({ ids: this.ids, weights: this.weights } = copyEndpoints(endpoints));
-    const n = this.ids.length;
+    this.slots.assign(endpoints);
+    if (this.slowStart !== null) this.slots.extra!.set(this.slowStart.windowStartsFor(endpoints));
+    this.rebuild();
+  }
+
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    this.slots.update(changed, removed);
+    if (this.slowStart !== null) this.slowStart.updateWindowStarts(this.slots, changed);
+    this.rebuild();
+  }
+
+  /** What follows a change of the slots, whichever way they changed. */
+  private rebuild(): void {
+    const slots = this.slots;
+    this.ids = slots.ids;
+    this.weights = slots.weights;
+    if (slots.extra !== null) this.windowStarts = slots.extra;
+    const n = slots.length;
+    this.n = n;
     const slowStart = this.slowStart;
-    if (slowStart !== null) this.windowStarts = slowStart.windowStartsFor(endpoints);
     const inSlowStart = slowStart !== null && !slowStart.noHostsInSlowStart();
-    this.weighted = n >= 2 && (inSlowStart || !weightsAreEqual(this.weights));
-    this.members = typeof this.load.leastActiveOf === 'function' ? ascendingIdMask(this.ids) : 0;
+    this.weighted = n >= 2 && (inSlowStart || !slots.weightsAreEqual());
+    this.members = typeof this.load.leastActiveOf === 'function' ? ascendingIdMask(this.ids, n) : 0;
     this.scheduler.rebuild(this.weighted ? n : 0, this.seed);
   }
 
   pick(_ctx: PickContext): number {
-    const n = this.ids.length;
+    const n = this.n;
     if (n === 0) return -1;
     if (this.weighted) return this.ids[this.scheduler.pick()]!;
     if (this.selection === 'full_scan') return this.fullScanId(n);
@@ -189,10 +213,10 @@ function popCount(bits: number): number {
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
 
-/** The ids as a bit mask when all are below 32 and strictly ascending, else 0. */
-function ascendingIdMask(ids: Int32Array): number {
+/** The first n ids as a bit mask when all are below 32 and strictly ascending, else 0. */
+function ascendingIdMask(ids: Int32Array, n: number): number {
   let mask = 0;
-  for (let slot = 0; slot < ids.length; slot++) {
+  for (let slot = 0; slot < n; slot++) {
     const id = ids[slot]!;
     if (id < 0 || id >= 32 || (slot > 0 && id <= ids[slot - 1]!)) return 0;
     mask |= 1 << id;

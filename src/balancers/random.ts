@@ -11,14 +11,17 @@
  *   honour and which share the same draw, are the caller's business here).
  * - No seed and no state besides the endpoint list: nothing survives `setEndpoints`.
  *
- * Complexity: pick O(1), one random draw, no allocation; setEndpoints O(n).
+ * Complexity: pick O(1), one random draw, no allocation; setEndpoints O(n); updateEndpoints a
+ * memmove of the sorted slots (_internals/endpoint-slots.ts).
  */
-import { copyEndpoints } from './_internals/endpoint-arrays.js';
+import { EndpointSlots } from './_internals/endpoint-slots.js';
 import { uniformIndex } from './_internals/random-draws.js';
 import type { Balancer, BalancerDeps, Endpoint, PickContext, RandomSource } from './types.js';
 
 export class RandomBalancer implements Balancer {
+  private readonly slots = new EndpointSlots();
   private ids = new Int32Array(0);
+  private n = 0;
   private readonly random: RandomSource;
 
   constructor(deps: BalancerDeps) {
@@ -26,11 +29,22 @@ export class RandomBalancer implements Balancer {
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
-    this.ids = copyEndpoints(endpoints).ids;
+    this.slots.assign(endpoints);
+    this.refresh();
+  }
+
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    this.slots.update(changed, removed);
+    this.refresh();
+  }
+
+  private refresh(): void {
+    this.ids = this.slots.ids;
+    this.n = this.slots.length;
   }
 
   pick(_ctx: PickContext): number {
-    const n = this.ids.length;
+    const n = this.n;
     if (n === 0) return -1;
     return this.ids[uniformIndex(this.random, n)]!;
   }

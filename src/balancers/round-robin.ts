@@ -21,10 +21,15 @@
  *   `createBalancer` wraps around this class; used alone it balances over every endpoint given.
  *   Not modelled: preconnect peeking.
  *
+ * - `updateEndpoints` (the contract's incremental path) changes the sorted slots in place
+ *   (_internals/endpoint-slots.ts) and then does what `setEndpoints` does after the copy: the
+ *   cursor is re-derived from the index, and the EDF scheduler, if weighted, is rebuilt.
+ *
  * Complexity: pick O(1) unweighted, O(log n) weighted; setEndpoints O(n) unweighted,
- * O(n log n) weighted. pick allocates nothing.
+ * O(n log n) weighted; updateEndpoints a memmove unweighted, O(n log n) weighted (Envoy rebuilds
+ * the scheduler on every host-set change). pick allocates nothing.
  */
-import { copyEndpoints, weightsAreEqual } from './_internals/endpoint-arrays.js';
+import { EndpointSlots } from './_internals/endpoint-slots.js';
 import { EdfScheduler } from './_internals/edf-scheduler.js';
 import { drawSeed } from './_internals/random-draws.js';
 import { toSlowStart, type SlowStart, type SlowStartOptions } from './_internals/slow-start.js';
@@ -36,8 +41,11 @@ export interface RoundRobinOptions {
 }
 
 export class RoundRobinBalancer implements Balancer {
+  private readonly slots: EndpointSlots;
+  /** The slots' arrays and length, read by pick (re-read after every change). */
   private ids = new Int32Array(0);
   private weights = new Float64Array(0);
+  private n = 0;
   private readonly seed: number;
   /**
    * Envoy's `rr_indexes_[source]`: seed + unweighted picks so far, exact up to 2^53 picks.
@@ -58,6 +66,7 @@ export class RoundRobinBalancer implements Balancer {
     this.index = this.seed;
     const slowStart = toSlowStart(options.slowStart, deps.now);
     this.slowStart = slowStart;
+    this.slots = new EndpointSlots(slowStart !== null);
     // Chosen once, so the weight function of a balancer without slow start stays a plain read;
     // with slow start it is Envoy's `hostWeight`, written as one flat call (see SlowStart.weightAt).
     const now = deps.now;
@@ -69,18 +78,34 @@ export class RoundRobinBalancer implements Balancer {
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
-    ({ ids: this.ids, weights: this.weights } = copyEndpoints(endpoints));
-    const n = this.ids.length;
+    this.slots.assign(endpoints);
+    if (this.slowStart !== null) this.slots.extra!.set(this.slowStart.windowStartsFor(endpoints));
+    this.rebuild();
+  }
+
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    this.slots.update(changed, removed);
+    if (this.slowStart !== null) this.slowStart.updateWindowStarts(this.slots, changed);
+    this.rebuild();
+  }
+
+  /** What follows a change of the slots, whichever way they changed. */
+  private rebuild(): void {
+    const slots = this.slots;
+    this.ids = slots.ids;
+    this.weights = slots.weights;
+    if (slots.extra !== null) this.windowStarts = slots.extra;
+    const n = slots.length;
+    this.n = n;
     this.cursor = n === 0 ? 0 : this.index % n;
     const slowStart = this.slowStart;
-    if (slowStart !== null) this.windowStarts = slowStart.windowStartsFor(endpoints);
     const inSlowStart = slowStart !== null && !slowStart.noHostsInSlowStart();
-    this.weighted = n >= 2 && (inSlowStart || !weightsAreEqual(this.weights));
+    this.weighted = n >= 2 && (inSlowStart || !slots.weightsAreEqual());
     this.scheduler.rebuild(this.weighted ? n : 0, this.seed);
   }
 
   pick(_ctx: PickContext): number {
-    const n = this.ids.length;
+    const n = this.n;
     if (n === 0) return -1;
     if (this.weighted) return this.ids[this.scheduler.pick()]!;
     const id = this.ids[this.cursor]!;

@@ -27,9 +27,9 @@ export interface Endpoint {
   readonly healthy?: boolean;
   /**
    * When the endpoint last became healthy (ms), the start of Envoy's slow-start window; absent
-   * when unknown, and the balancer then uses the time it first saw the endpoint.
+   * (or undefined) when unknown, and the balancer then uses the time it first saw the endpoint.
    */
-  readonly healthySince?: number;
+  readonly healthySince?: number | undefined;
 }
 
 /** What the caller tells the balancer about load: its OWN view, never global truth. */
@@ -96,6 +96,18 @@ export interface Balancer {
   readonly healthAware?: boolean;
   /** Replaces the set of endpoints eligible for picks (membership, health or weight change). */
   setEndpoints(endpoints: readonly Endpoint[]): void;
+  /**
+   * Optional incremental form of `setEndpoints`, after Envoy's host-set update callback
+   * (`hosts_added`, `hosts_removed`): the endpoints in `changed` join the set or replace the
+   * endpoint with the same id (a health, weight, zone or priority change), and the ids in
+   * `removed` leave it (an id not in the set is ignored). The effect is exactly that of
+   * `setEndpoints` with the resulting set in ascending id order, pick for pick and draw for
+   * draw; with both lists empty, that of `setEndpoints` with the same set again (Envoy rebuilds
+   * a host set's schedulers when any of its hosts changes). An id may not be in both lists.
+   * Callers that have no such method use `endpointUpdater` (endpoint-updates.ts), which keeps
+   * the set and calls `setEndpoints`.
+   */
+  updateEndpoints?(changed: readonly Endpoint[], removed: readonly number[]): void;
   /** Returns the id of the chosen endpoint, or -1 when there is none to choose. */
   pick(ctx: PickContext): number;
   /**
@@ -112,4 +124,12 @@ export interface Balancer {
    * caller's idle queue to announce it.
    */
   onIdle?(id: number): void;
+  /**
+   * Optional, for callers that report on health (the simulator's events and checks). With
+   * `id`, the endpoint the balancer has just picked: whether that pick was made in panic, so
+   * that it may be an unhealthy endpoint (Envoy: the endpoint's priority level is in panic;
+   * Finagle: the effort loop found no healthy node). Without: whether the balancer is in a
+   * panic state now (Envoy: a priority level that takes traffic is in panic).
+   */
+  inPanic?(id?: number): boolean;
 }

@@ -15,11 +15,15 @@
  * across `setEndpoints`; a single endpoint is returned without touching its weights, as NGINX's
  * `peers->single` path does.
  *
- * Complexity: pick O(log n) for edf, O(n) for smooth (as in NGINX); setEndpoints O(n log n)
- * and O(n). pick allocates nothing.
+ * `updateEndpoints` changes the sorted slots (_internals/endpoint-slots.ts) and rebuilds as
+ * `setEndpoints` does: both variants rebuild their whole schedule on any change, as Envoy and
+ * NGINX do.
+ *
+ * Complexity: pick O(log n) for edf, O(n) for smooth (as in NGINX); setEndpoints and
+ * updateEndpoints O(n log n) and O(n). pick allocates nothing.
  */
 import type { WeightedRoundRobinConfig } from './configs.js';
-import { copyEndpoints } from './_internals/endpoint-arrays.js';
+import { EndpointSlots } from './_internals/endpoint-slots.js';
 import { EdfScheduler } from './_internals/edf-scheduler.js';
 import { drawSeed } from './_internals/random-draws.js';
 import { NginxPeers } from './_internals/nginx-peers.js';
@@ -31,8 +35,10 @@ export type WeightedRoundRobinVariant = WeightedRoundRobinConfig['variant'];
 
 export class WeightedRoundRobinBalancer implements Balancer {
   readonly variant: WeightedRoundRobinVariant;
+  private readonly slots = new EndpointSlots();
   private ids = new Int32Array(0);
   private weights = new Float64Array(0);
+  private n = 0;
   private readonly smooth: boolean;
   /** Drawn only by the edf variant: smooth WRR consumes no randomness. */
   private readonly seed: number;
@@ -49,13 +55,27 @@ export class WeightedRoundRobinBalancer implements Balancer {
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
-    ({ ids: this.ids, weights: this.weights } = copyEndpoints(endpoints));
-    if (this.smooth) this.peers.rebuild(this.ids, this.weights);
-    else this.scheduler.rebuild(this.ids.length, this.seed);
+    this.slots.assign(endpoints);
+    this.rebuild();
+  }
+
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    this.slots.update(changed, removed);
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    const n = this.slots.length;
+    this.n = n;
+    this.ids = this.slots.ids;
+    this.weights = this.slots.weights;
+    // NGINX's peers keep the arrays they are given: theirs are exact copies.
+    if (this.smooth) this.peers.rebuild(this.ids.slice(0, n), this.weights.slice(0, n));
+    else this.scheduler.rebuild(n, this.seed);
   }
 
   pick(_ctx: PickContext): number {
-    if (this.ids.length === 0) return -1;
+    if (this.n === 0) return -1;
     const slot = this.smooth ? this.peers.roundRobin() : this.scheduler.pick();
     return this.ids[slot]!;
   }

@@ -43,10 +43,19 @@ export class EventQueue {
     return this.count > 0 ? this.time[0]! : Infinity;
   }
 
+  /** Key (priority and sequence) of the earliest event; only meaningful when not empty. */
+  peekKey(): number {
+    return this.order[0]!;
+  }
+
   /** Schedules an event; `priority` (0 … 255) orders equal times and is returned as the kind. */
   push(time: number, priority: number, target: number): void {
+    this.pushKeyed(time, priority * SEQ_SPAN + this.seq++, target);
+  }
+
+  /** Schedules an event under a key made elsewhere (`priority · 2^44 + sequence`, see TieredEventQueue). */
+  pushKeyed(time: number, key: number, target: number): void {
     if (this.count === this.time.length) this.grow();
-    const key = priority * SEQ_SPAN + this.seq++;
     const t = this.time;
     const o = this.order;
     const d = this.targets;
@@ -115,5 +124,63 @@ export class EventQueue {
     this.time = time;
     this.order = order;
     this.targets = targets;
+  }
+}
+
+/**
+ * Two heaps that pop as one queue: the foreground (traffic and faults) and the background
+ * (detectors' recurring events: health checks, heartbeats, sweeps). Both take their keys from
+ * one sequence, so the pop order is exactly that of a single EventQueue holding everything;
+ * but the foreground heap, which every request pushes to and pops from several times, stays
+ * as small as the traffic in flight instead of growing with clients × instances check
+ * sessions, and the background heap is touched only by the detectors' own events.
+ *
+ * Cost: push O(log n) in its heap; pop and peek compare the two heads, then O(log n).
+ */
+export class TieredEventQueue {
+  private readonly foreground: EventQueue;
+  private readonly background: EventQueue;
+  private seq = 0;
+
+  popTime = 0;
+  popKind = 0;
+  popTarget = 0;
+
+  constructor(initialCapacity = 256) {
+    this.foreground = new EventQueue(initialCapacity);
+    this.background = new EventQueue(initialCapacity);
+  }
+
+  /** Events in the foreground heap. */
+  get foregroundSize(): number {
+    return this.foreground.size;
+  }
+
+  push(time: number, priority: number, target: number): void {
+    this.foreground.pushKeyed(time, priority * SEQ_SPAN + this.seq++, target);
+  }
+
+  pushBackground(time: number, priority: number, target: number): void {
+    this.background.pushKeyed(time, priority * SEQ_SPAN + this.seq++, target);
+  }
+
+  /** Time of the earliest event in either heap, or Infinity. */
+  peekTime(): number {
+    return Math.min(this.foreground.peekTime(), this.background.peekTime());
+  }
+
+  /** Removes the earliest event of the two heaps into popTime/popKind/popTarget; false when both are empty. */
+  pop(): boolean {
+    const front = this.foreground;
+    const back = this.background;
+    const frontTime = front.peekTime();
+    const backTime = back.peekTime();
+    const fromBack = backTime < frontTime || (backTime === frontTime && backTime !== Infinity && back.peekKey() < front.peekKey());
+    const heap = fromBack ? back : front;
+    if (!heap.pop()) return false;
+    this.popTime = heap.popTime;
+    this.popKind = heap.popKind;
+    this.popTarget = heap.popTarget;
+    return true;
   }
 }

@@ -48,6 +48,16 @@ export function guardPluginBalancer(created: unknown, plugin: LoadedBalancerPlug
       return id;
     },
   };
+  if (typeof balancer.updateEndpoints === 'function') {
+    guard.updateEndpoints = (changed: readonly Endpoint[], removed: readonly number[]) => {
+      for (const id of removed) ids.delete(id);
+      for (const endpoint of changed) ids.add(endpoint.id);
+      call('updateEndpoints()', () => balancer.updateEndpoints!(changed, removed));
+    };
+  }
+  if (typeof balancer.inPanic === 'function') {
+    guard.inPanic = (id?: number) => call('inPanic()', () => balancer.inPanic!(id));
+  }
   if (typeof balancer.onComplete === 'function') {
     guard.onComplete = (id: number, rttMs: number, ok: boolean) => call('onComplete()', () => balancer.onComplete!(id, rttMs, ok));
   }

@@ -340,15 +340,23 @@ export class Detectors {
     const checker = Math.floor(k / this.n);
     const client = this.central ? -1 : checker;
     if (check.failed !== wasFailed) this.sim.health.setHealthCheckFailed(client, i, check.failed, result);
-    if (result === 'success' && this.outlier !== null) {
-      // Envoy: a healthy active check unejects an outlier-ejected host at once.
-      const clients = this.central ? this.sim.clients.map((c) => c.index) : [checker];
-      for (const c of clients) {
-        const events = this.outlier[c]!.onActiveHealthCheckSuccess(i, this.sim.now, check.failed);
-        if (events.length > 0) this.applyOutlierEvents(c, events);
+    // Envoy: a healthy active check unejects an outlier-ejected host at once. Only clients that
+    // have it ejected are asked, so a check on a host nobody ejected costs nothing more.
+    if (result === 'success' && this.outlier !== null && this.sim.health.ejectedCount(i) > 0) {
+      if (this.central) {
+        for (const c of this.sim.clients) this.uneject(c.index, i, check.failed);
+      } else {
+        this.uneject(checker, i, check.failed);
       }
     }
     this.sim.schedule(this.sim.now + check.nextDelay(this.checkRandom!), this.EV_CHECK_SEND, k);
+  }
+
+  private uneject(client: number, instance: number, activeHcFailed: boolean): void {
+    const outlier = this.outlier![client]!;
+    if (!outlier.isEjected(instance)) return;
+    const events = outlier.onActiveHealthCheckSuccess(instance, this.sim.now, activeHcFailed);
+    if (events.length > 0) this.applyOutlierEvents(client, events);
   }
 
   // ===== heartbeats =====

@@ -55,14 +55,18 @@ interface OpenFault {
 export class FaultTracker {
   readonly events: SimEvent[] = [];
   private readonly faults: OpenFault[] = [];
-  private readonly active: Int32Array;
+  /**
+   * Per instance, its faults still waiting for a detection or a recovery, oldest first: what a
+   * detection or a return to rotation looks at, so neither scans every fault of the run.
+   */
+  private readonly pending: OpenFault[][];
   falsePositives = 0;
 
   constructor(
     instances: number,
     private readonly keepEvents: boolean,
   ) {
-    this.active = new Int32Array(instances);
+    this.pending = Array.from({ length: instances }, () => []);
   }
 
   log(time: number, kind: EventKind, instance: number, client: number, cause: string): void {
@@ -71,8 +75,9 @@ export class FaultTracker {
 
   faultStarted(time: number, instance: number, mode: string, cause: string): number {
     const id = this.faults.length;
-    this.faults.push({ id, instance, mode, start: time, end: Infinity, detectedAt: NaN, recoveredAt: NaN });
-    this.active[instance]!++;
+    const fault: OpenFault = { id, instance, mode, start: time, end: Infinity, detectedAt: NaN, recoveredAt: NaN };
+    this.faults.push(fault);
+    this.pending[instance]!.push(fault);
     this.log(time, 'fault_start', instance, -1, `${mode}${cause ? ` ${cause}` : ''}`);
     return id;
   }
@@ -81,20 +86,14 @@ export class FaultTracker {
     const fault = this.faults[id]!;
     if (fault.end !== Infinity) return;
     fault.end = time;
-    this.active[fault.instance]!--;
     this.log(time, 'fault_end', fault.instance, -1, fault.mode);
-  }
-
-  /** Whether the instance has a fault in progress. */
-  isFaulty(instance: number): boolean {
-    return this.active[instance]! > 0;
   }
 
   /** A detector took `instance` out of rotation (or suspected it). */
   detected(time: number, instance: number): void {
     let any = false;
-    for (const fault of this.faults) {
-      if (fault.instance !== instance || fault.end !== Infinity) continue;
+    for (const fault of this.pending[instance]!) {
+      if (fault.end !== Infinity) continue;
       any = true;
       if (Number.isNaN(fault.detectedAt)) fault.detectedAt = time;
     }
@@ -103,11 +102,18 @@ export class FaultTracker {
 
   /** The instance serves and every client has it in rotation: ended faults on it have recovered. */
   backInRotation(time: number, instance: number): void {
-    for (const fault of this.faults) {
-      if (fault.instance !== instance || fault.end === Infinity || !Number.isNaN(fault.recoveredAt)) continue;
+    const pending = this.pending[instance]!;
+    if (pending.length === 0) return;
+    let kept = 0;
+    for (const fault of pending) {
+      if (fault.end === Infinity) {
+        pending[kept++] = fault;
+        continue;
+      }
       fault.recoveredAt = time;
       this.log(time, 'recovered', instance, -1, fault.mode);
     }
+    pending.length = kept;
   }
 
   /** Instances with a fault overlapping [from, to]. */

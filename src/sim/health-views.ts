@@ -1,45 +1,67 @@
 /**
- * Each client's view of which instances are in rotation, and the balancer rebuilds that
- * follow from it.
+ * Each client's view of which instances are in rotation, kept up to date change by change.
  *
  * An instance is out of rotation for a client while any of these holds: its active health
  * check (the client's own, or the central checker's) has marked it unhealthy, the client's
- * outlier detector has ejected it, or the heartbeat detector suspects it (a membership change
- * every client sees). Health-aware balancers (Envoy's host selection) receive every endpoint
- * with its `healthy` flag and apply the panic threshold themselves; the others receive only
- * the instances in rotation.
+ * outlier detector has ejected it, Linkerd failure accrual has shut it, or the heartbeat
+ * detector suspects it (a membership change every client sees). Health-aware balancers
+ * (Envoy's host selection) have every endpoint with its `healthy` flag and apply their panic
+ * threshold themselves; the others have only the instances in rotation.
+ *
+ * Incremental: a verdict that changes nothing (the same flag again, or a second reason for an
+ * instance already out of rotation) costs O(1) and tells no balancer anything; one that moves
+ * an instance in or out of a client's rotation sends that one endpoint to the client's balancer
+ * (Balancer.updateEndpoints, or the O(n) `setEndpoints` adapter for balancers without it). The
+ * per-instance counts behind `checkRecovered` and the time series' ejected/unhealthy columns
+ * are kept as the flags change, so no call scans clients × instances.
+ *
+ * Complexity: O(1) per verdict plus the balancer's update when rotation changes; a suspicion
+ * (every client's view) O(clients); memory O(clients × instances).
  */
-import type { Endpoint } from '../balancers/types.js';
+import { endpointUpdater, type EndpointUpdater } from '../balancers/endpoint-updates.js';
+import type { Balancer, Endpoint } from '../balancers/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { instanceConfigs } from '../scenario/instance-attributes.js';
 import { endpointsOf } from './endpoints.js';
-import type { FaultTracker } from './fault-tracker.js';
+import type { EventKind, FaultTracker } from './fault-tracker.js';
 
 export interface ViewClient {
   readonly index: number;
-  readonly balancer: {
-    readonly healthAware?: boolean;
-    setEndpoints(endpoints: readonly Endpoint[]): void;
-  };
+  readonly balancer: Pick<Balancer, 'healthAware' | 'setEndpoints' | 'updateEndpoints' | 'inPanic'>;
 }
 
-const DEFAULT_PANIC_THRESHOLD = 50;
+/** Why a client has an instance out of rotation (bits of `reasons`). */
+const HC_FAILED = 1;
+const EJECTED = 2;
+const ACCRUED = 4;
+
+const NO_IDS: readonly number[] = [];
+const NO_ENDPOINTS: readonly Endpoint[] = [];
 
 export class HealthViews {
   private readonly n: number;
-  /** Per client × instance: active health checking says unhealthy. */
-  private readonly hcFailed: Uint8Array;
-  /** Per client × instance: outlier detection has ejected it. */
-  private readonly ejected: Uint8Array;
+  /** Per client × instance: the HC_FAILED | EJECTED | ACCRUED reasons in force. */
+  private readonly reasons: Uint8Array;
   /** Per instance: the heartbeat detector suspects it. */
   private readonly suspected: Uint8Array;
-  /** Per client × instance: Linkerd failure accrual has shut it (waiting, or probe in flight). */
-  private readonly accrued: Uint8Array;
-  private readonly eligibleCount: Int32Array;
-  private readonly panic: Uint8Array;
-  private readonly base: Endpoint[];
+  /** Per client × instance: when the instance last came into the client's rotation (NaN: never). */
   private readonly since: Float64Array;
-  private readonly panicThreshold: number;
+  /** Per instance: clients that have it out of rotation. */
+  private readonly outOfRotation: Int32Array;
+  /** Per instance: clients whose outlier detector ejected it, whose health check failed it. */
+  private readonly ejectedBy: Int32Array;
+  private readonly failedBy: Int32Array;
+  /** Instances ejected by some client; unhealthy for some client or suspected. */
+  private ejectedInstances = 0;
+  private unhealthyInstances = 0;
+  private readonly eligibleCount: Int32Array;
+  /** Per client: in panic by its balancer's own rule, as last logged. */
+  private readonly panic: Uint8Array;
+  private readonly updaters: EndpointUpdater[];
+  private readonly base: Endpoint[];
+  /** One-element update lists, reused: balancers copy what they keep. */
+  private readonly one: Endpoint[] = [];
+  private readonly oneId: number[] = [];
 
   constructor(
     scenario: Scenario,
@@ -49,136 +71,158 @@ export class HealthViews {
     private readonly now: () => number,
     /** Called after any client's view changed (the time series samples the cluster then). */
     private readonly onChange: () => void = () => {},
-    /** The threshold the health-aware balancers apply (percent of instances in rotation). */
-    panicThreshold = DEFAULT_PANIC_THRESHOLD,
   ) {
     const n = scenario.service.instances;
     this.n = n;
     const c = clients.length;
-    this.hcFailed = new Uint8Array(c * n);
-    this.ejected = new Uint8Array(c * n);
+    this.reasons = new Uint8Array(c * n);
     this.suspected = new Uint8Array(n);
-    this.accrued = new Uint8Array(c * n);
-    this.eligibleCount = new Int32Array(c);
+    this.since = new Float64Array(c * n).fill(NaN);
+    this.outOfRotation = new Int32Array(n);
+    this.ejectedBy = new Int32Array(n);
+    this.failedBy = new Int32Array(n);
+    this.eligibleCount = new Int32Array(c).fill(n);
     this.panic = new Uint8Array(c);
-    this.since = new Float64Array(n).fill(NaN);
-    this.panicThreshold = panicThreshold;
+    this.updaters = clients.map((client) => endpointUpdater(client.balancer as Balancer));
     this.base = endpointsOf(instanceConfigs(scenario));
     // Envoy: with a health checker, hosts start failed and the first successful check admits them.
-    if (scenario.healthCheck !== undefined) this.hcFailed.fill(1);
+    if (scenario.healthCheck !== undefined && c > 0) {
+      this.reasons.fill(HC_FAILED);
+      this.outOfRotation.fill(c);
+      this.failedBy.fill(c);
+      this.unhealthyInstances = n;
+      this.eligibleCount.fill(0);
+    }
   }
 
   /** Gives every balancer its first endpoint set. */
   initialise(): void {
-    for (const client of this.clients) this.rebuild(client.index);
+    for (const client of this.clients) {
+      const c = client.index;
+      const endpoints: Endpoint[] = [];
+      for (let i = 0; i < this.n; i++) {
+        const healthy = this.isEligible(c, i);
+        if (healthy || client.balancer.healthAware) endpoints.push(this.endpoint(c, i, healthy));
+      }
+      this.updaters[c]!.set(endpoints);
+      this.notePanic(c);
+      this.onChange();
+    }
   }
 
   isEligible(client: number, instance: number): boolean {
-    const k = client * this.n + instance;
-    return this.hcFailed[k] === 0 && this.ejected[k] === 0 && this.accrued[k] === 0 && this.suspected[instance] === 0;
+    return this.reasons[client * this.n + instance] === 0 && this.suspected[instance] === 0;
   }
 
-  /** Fewer instances in rotation than the panic threshold (Envoy's single-priority rule). */
-  inPanic(client: number): boolean {
-    return this.panic[client] === 1;
+  /**
+   * Whether the client's balancer may now pick `instance` although it is out of rotation: its
+   * own panic rule (Envoy: the instance's priority level is in panic). Never for balancers
+   * that do not say.
+   */
+  inPanic(client: number, instance: number): boolean {
+    return this.clients[client]!.balancer.inPanic?.(instance) ?? false;
   }
 
   /** Instances out of rotation for at least one client, by reason, for the time series. */
   counts(): { ejected: number; unhealthy: number } {
-    let ejected = 0;
-    let unhealthy = 0;
-    for (let i = 0; i < this.n; i++) {
-      let e = false;
-      let u = this.suspected[i] === 1;
-      for (let c = 0; c < this.clients.length; c++) {
-        e ||= this.ejected[c * this.n + i] === 1;
-        u ||= this.hcFailed[c * this.n + i] === 1;
-      }
-      if (e) ejected++;
-      if (u) unhealthy++;
-    }
-    return { ejected, unhealthy };
+    return { ejected: this.ejectedInstances, unhealthy: this.unhealthyInstances };
+  }
+
+  /** Clients whose outlier detector has `instance` ejected. */
+  ejectedCount(instance: number): number {
+    return this.ejectedBy[instance]!;
   }
 
   /** Active health checking changed its verdict; `client` −1 is the central checker. */
   setHealthCheckFailed(client: number, instance: number, failed: boolean, cause: string): void {
-    const targets = client < 0 ? this.clients.map((c) => c.index) : [client];
-    for (const c of targets) this.update(this.hcFailed, c, instance, failed, failed ? 'hc_unhealthy' : 'hc_healthy', cause, client < 0);
+    const kind = failed ? 'hc_unhealthy' : 'hc_healthy';
+    if (client >= 0) {
+      this.update(HC_FAILED, client, instance, failed, kind, cause, client);
+      return;
+    }
+    for (const c of this.clients) this.update(HC_FAILED, c.index, instance, failed, kind, cause, -1);
   }
 
   setEjected(client: number, instance: number, ejected: boolean, cause: string): void {
-    this.update(this.ejected, client, instance, ejected, ejected ? 'ejected' : 'unejected', cause, false);
+    this.update(EJECTED, client, instance, ejected, ejected ? 'ejected' : 'unejected', cause, client);
   }
 
   /** Failure accrual shut (or reopened) the endpoint for `client`; `kind` is what the log says. */
   setAccrued(client: number, instance: number, shut: boolean, kind: 'accrual_open' | 'accrual_probation' | 'accrual_closed', cause: string): void {
-    this.update(this.accrued, client, instance, shut, kind, cause, false);
+    this.update(ACCRUED, client, instance, shut, kind, cause, client);
   }
 
   setSuspected(instance: number, suspected: boolean, cause: string): void {
     if ((this.suspected[instance] === 1) === suspected) return;
-    const before = this.clients.map((c) => this.isEligible(c.index, instance));
     this.suspected[instance] = suspected ? 1 : 0;
+    if (this.failedBy[instance] === 0) this.unhealthyInstances += suspected ? 1 : -1;
     this.tracker.log(this.now(), suspected ? 'suspected' : 'unsuspected', instance, -1, cause);
     if (suspected) this.tracker.detected(this.now(), instance);
-    this.clients.forEach((c, k) => {
-      if (before[k] !== this.isEligible(c.index, instance)) this.changed(c.index, instance);
-    });
+    // Only the clients with no reason of their own see the instance come or go.
+    for (const c of this.clients) {
+      if (this.reasons[c.index * this.n + instance] === 0) this.changed(c.index, instance, !suspected);
+    }
     if (!suspected) this.checkRecovered(instance);
   }
 
   /** Records that the instance is back in rotation everywhere, if it is. */
   checkRecovered(instance: number): void {
-    if (!this.serving(instance)) return;
-    for (const c of this.clients) if (!this.isEligible(c.index, instance)) return;
-    this.tracker.backInRotation(this.now(), instance);
+    if (this.outOfRotation[instance] === 0 && this.serving(instance)) this.tracker.backInRotation(this.now(), instance);
   }
 
-  private update(
-    flags: Uint8Array,
-    client: number,
-    instance: number,
-    value: boolean,
-    kind: 'hc_unhealthy' | 'hc_healthy' | 'ejected' | 'unejected' | 'accrual_open' | 'accrual_probation' | 'accrual_closed',
-    cause: string,
-    central: boolean,
-  ): void {
+  private update(reason: number, client: number, instance: number, value: boolean, kind: EventKind, cause: string, logAs: number): void {
     const k = client * this.n + instance;
-    if ((flags[k] === 1) === value) return;
-    const wasEligible = this.isEligible(client, instance);
-    flags[k] = value ? 1 : 0;
-    this.tracker.log(this.now(), kind, instance, central ? -1 : client, cause);
+    const before = this.reasons[k]!;
+    if (((before & reason) !== 0) === value) return;
+    const after = before ^ reason;
+    this.reasons[k] = after;
+    if (reason === EJECTED) this.countEjected(instance, value ? 1 : -1);
+    else if (reason === HC_FAILED) this.countFailed(instance, value ? 1 : -1);
+    this.tracker.log(this.now(), kind, instance, logAs, cause);
     if (value) this.tracker.detected(this.now(), instance);
-    if (wasEligible !== this.isEligible(client, instance)) this.changed(client, instance);
+    if ((before === 0) !== (after === 0) && this.suspected[instance] === 0) this.changed(client, instance, after === 0);
     if (!value) this.checkRecovered(instance);
   }
 
-  private changed(client: number, instance: number): void {
-    if (this.isEligible(client, instance)) this.since[instance] = this.now();
-    this.rebuild(client);
+  private countEjected(instance: number, delta: 1 | -1): void {
+    const count = (this.ejectedBy[instance]! += delta);
+    if (count === (delta > 0 ? 1 : 0)) this.ejectedInstances += delta;
   }
 
-  private rebuild(client: number): void {
-    const balancer = this.clients[client]!.balancer;
-    const endpoints: Endpoint[] = [];
-    let eligible = 0;
-    for (let i = 0; i < this.n; i++) {
-      const healthy = this.isEligible(client, i);
-      if (healthy) eligible++;
-      if (!healthy && !balancer.healthAware) continue;
-      const since = this.since[i]!;
-      const base = this.base[i]!;
-      endpoints.push(Number.isNaN(since) ? { ...base, healthy } : { ...base, healthy, healthySince: since });
+  private countFailed(instance: number, delta: 1 | -1): void {
+    const count = (this.failedBy[instance]! += delta);
+    if (count === (delta > 0 ? 1 : 0) && this.suspected[instance] === 0) this.unhealthyInstances += delta;
+  }
+
+  /** `instance` came into (or left) the client's rotation: tell its balancer that one endpoint. */
+  private changed(client: number, instance: number, eligible: boolean): void {
+    this.outOfRotation[instance]! += eligible ? -1 : 1;
+    this.eligibleCount[client]! += eligible ? 1 : -1;
+    if (eligible) this.since[client * this.n + instance] = this.now();
+    const updater = this.updaters[client]!;
+    if (eligible || this.clients[client]!.balancer.healthAware) {
+      this.one[0] = this.endpoint(client, instance, eligible);
+      updater.update(this.one, NO_IDS);
+    } else {
+      this.oneId[0] = instance;
+      updater.update(NO_ENDPOINTS, this.oneId);
     }
-    this.eligibleCount[client] = eligible;
-    // Only balancers that do Envoy's host selection have a panic mode; the others just get
-    // fewer endpoints (none at all when none is in rotation).
-    const panic = balancer.healthAware === true && this.panicThreshold > 0 && (100 * eligible) / this.n < this.panicThreshold ? 1 : 0;
-    if (panic !== this.panic[client]) {
-      this.panic[client] = panic;
-      this.tracker.log(this.now(), panic ? 'panic_enter' : 'panic_exit', -1, client, `${eligible}/${this.n} in rotation`);
-    }
-    balancer.setEndpoints(endpoints);
+    this.notePanic(client);
     this.onChange();
+  }
+
+  /** One shape for every endpoint made here, so the balancers' reads of them stay monomorphic. */
+  private endpoint(client: number, instance: number, healthy: boolean): Endpoint {
+    const since = this.since[client * this.n + instance]!;
+    const { id, weight, zone, priority } = this.base[instance]!;
+    return { id, weight, zone, priority: priority ?? 0, healthy, healthySince: Number.isNaN(since) ? undefined : since };
+  }
+
+  /** Logs the client's balancer entering or leaving panic, by the balancer's own rule. */
+  private notePanic(client: number): void {
+    const panic = this.clients[client]!.balancer.inPanic?.() === true ? 1 : 0;
+    if (panic === this.panic[client]) return;
+    this.panic[client] = panic;
+    this.tracker.log(this.now(), panic ? 'panic_enter' : 'panic_exit', -1, client, `${this.eligibleCount[client]}/${this.n} in rotation`);
   }
 }

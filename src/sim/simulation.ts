@@ -21,7 +21,7 @@
  * Memory is O(instances × clients + requests in flight): requests and attempts live in slot
  * pools and latencies go to fixed-size histograms.
  */
-import { EventQueue } from '../engine/event-queue.js';
+import { TieredEventQueue } from '../engine/event-queue.js';
 import { streamFactory, type RngFactory, type RngStream } from '../engine/rng.js';
 import type { BalancerConfig } from '../balancers/configs.js';
 import { createBalancer } from '../balancers/registry.js';
@@ -127,7 +127,7 @@ export interface Client {
 }
 
 export class Simulation {
-  private readonly queue = new EventQueue(256);
+  private readonly queue = new TieredEventQueue(256);
   /** Requests and attempts share one table (a request's first attempt shares its slot). */
   private readonly requests = new FlightTable(1024);
   private readonly attempts = this.requests;
@@ -174,6 +174,8 @@ export class Simulation {
   private readonly randomFaults: RandomFaults;
   private readonly errorStream: RngStream;
   restarts = 0;
+  /** Instances up and not hung (what the time series reports as up). */
+  private servingCount: number;
 
   readonly clients: Client[];
   private readonly timeout: number;
@@ -195,8 +197,6 @@ export class Simulation {
   private readonly drain: number;
   private lastArrival = 0;
   private arrivalsDone = false;
-  /** Traffic and fault events in the heap (everything but background detector events). */
-  private progressEvents = 0;
 
   // Counters. "Counted" requests arrived after the warm-up.
   private arrived = 0;
@@ -241,6 +241,7 @@ export class Simulation {
     this.servers = new Int32Array(this.trackServers ? n * this.concurrency : 0).fill(-1);
     this.state = new Uint8Array(n);
     this.hung = new Uint8Array(n);
+    this.servingCount = n;
     this.controlCut = new Uint8Array(n);
     this.dataCut = new Uint8Array(n);
     this.slowFactor = new Float64Array(n).fill(1);
@@ -303,7 +304,6 @@ export class Simulation {
       (i) => this.isServing(i),
       now,
       () => this.noteClusterState(),
-      effectivePanicThreshold(strategy),
     );
     this.recovery = new RecoveryPolicies(scenario);
     this.detectors = new Detectors(this, streams, FIRST_DETECTOR_EVENT);
@@ -316,14 +316,13 @@ export class Simulation {
     this.drain = scenario.drain ?? Infinity;
   }
 
-  /** Schedules an event of a detector (kinds ≥ FIRST_DETECTOR_EVENT). */
+  /** Schedules an event of a detector (kinds ≥ FIRST_DETECTOR_EVENT): the background heap. */
   schedule(time: number, kind: number, target: number): void {
-    this.queue.push(time, kind, target);
+    this.queue.pushBackground(time, kind, target);
   }
 
   /** Schedules an event that moves traffic or faults forward (see the stop rule in run()). */
   private pushProgress(time: number, kind: number, target: number): void {
-    this.progressEvents++;
     this.queue.push(time, kind, target);
   }
 
@@ -355,14 +354,13 @@ export class Simulation {
       // Background events (checks, heartbeats, sweeps) recur forever: once arrivals have
       // stopped and nothing but them is left, the run is over (requests still waiting then,
       // lost or stuck with no timeout, are reported as in flight at the end).
-      if (nextArrival === Infinity && this.progressEvents === 0) break;
+      if (nextArrival === Infinity && queue.foregroundSize === 0) break;
       if (!queue.pop()) break;
       const t = queue.popTime;
       if (t > stopAt) break;
       this.now = t;
       const target = queue.popTarget;
       const kind = queue.popKind;
-      if (kind < FIRST_DETECTOR_EVENT) this.progressEvents--;
       switch (kind) {
         case EV_DONE:
           this.finishService(target);
@@ -561,7 +559,7 @@ export class Simulation {
         client: client.index,
         instance: target,
         eligible: this.health.isEligible(client.index, target),
-        panic: this.health.inPanic(client.index),
+        panic: this.health.inPanic(client.index, target),
         attempt: attemptNumber,
       });
     }
@@ -935,6 +933,7 @@ export class Simulation {
     if (this.state[i] !== UP) return;
     this.tracker.log(this.now, 'crash', i, -1, cause);
     this.state[i] = DOWN;
+    if (this.hung[i] === 0) this.servingCount--;
     this.epoch[i]!++;
     this.hung[i] = 0;
     if (this.openHang[i]! >= 0) {
@@ -981,6 +980,7 @@ export class Simulation {
   private finishStartup(i: number): void {
     this.startedAt[i] = NaN;
     this.state[i] = UP;
+    this.servingCount++;
     this.epoch[i]!++;
     this.tracker.log(this.now, 'started', i, -1, '');
     // A crash loop goes on while requests arrive; once the run only drains, the process stays up.
@@ -1001,6 +1001,7 @@ export class Simulation {
   /** Hang: in-service attempts stop where they are; queued ones wait; new ones queue. */
   private freeze(i: number): void {
     this.hung[i] = 1;
+    this.servingCount--;
     this.epoch[i]!++;
     this.noteClusterState();
     const attempts = this.attempts;
@@ -1014,6 +1015,7 @@ export class Simulation {
   /** The hang ends: frozen attempts continue with their remaining service time. */
   resume(i: number): void {
     this.hung[i] = 0;
+    this.servingCount++;
     this.epoch[i]!++;
     this.noteClusterState();
     if (this.openHang[i]! >= 0) {
@@ -1044,10 +1046,8 @@ export class Simulation {
   /** Records the cluster's state in the time series after a change (crash, start, health). */
   private noteClusterState(): void {
     if (this.timeseries === null) return;
-    let up = 0;
-    for (let i = 0; i < this.instanceCount; i++) if (this.isServing(i)) up++;
     const { ejected, unhealthy } = this.health.counts();
-    this.timeseries.snapshot(this.now, up, ejected, unhealthy);
+    this.timeseries.snapshot(this.now, this.servingCount, ejected, unhealthy);
   }
 
   /** JIQ-Random (Lu et al. 2011): an idle instance joins the idle queue of a random client. */
@@ -1123,9 +1123,3 @@ function takesHostSelection(balancer: BalancerConfig): boolean {
       return false;
   }
 }
-
-/** The panic threshold the client's balancer applies (Envoy's default 50). */
-function effectivePanicThreshold(balancer: BalancerConfig): number {
-  return (balancer as { panicThreshold?: number }).panicThreshold ?? 50;
-}
-

@@ -17,7 +17,8 @@
  * - Effort loop (`Balancer.apply`): up to `maxEffort` distributor picks, returning the first
  *   Open node. If none, the balancer "panics": it rebuilds the distributor (a hook; a no-op for
  *   plain P2C) and returns the next pick whatever its status. Finagle's default PanicMode is
- *   FiftyPercentUnhealthy, `maxEffort` 4 (older Finagle: `Balancers.MaxEffort` 5).
+ *   FiftyPercentUnhealthy, `maxEffort` 4 (older Finagle: `Balancers.MaxEffort` 5). `inPanic(id)`
+ *   tells whether the last pick was such a panic pick.
  * - No endpoints → -1 (Finagle's failing node, NoBrokersAvailableException). Weights are
  *   ignored (Finagle handles weights above the balancer, one balancer per weight class).
  *
@@ -39,6 +40,8 @@ export abstract class FinagleBalancer implements Balancer {
   protected readonly load: LoadView;
   /** The two drawn positions of the current pick (reused). */
   private readonly pair = new Int32Array(2);
+  /** Whether the last pick exhausted the effort loop (Finagle's panic). */
+  private panicked = false;
 
   constructor(deps: BalancerDeps, maxEffort: number, kind: string) {
     if (!Number.isSafeInteger(maxEffort) || maxEffort < 0) throw new RangeError(`${kind} maxEffort must be an integer ≥ 0, got ${maxEffort}`);
@@ -63,12 +66,18 @@ export abstract class FinagleBalancer implements Balancer {
       const candidate = this.distributorPick();
       if (this.open[candidate] === 1) slot = candidate;
     }
+    this.panicked = slot < 0;
     if (slot < 0) {
       this.panicRebuild();
       slot = this.distributorPick();
     }
     this.picked();
     return this.ids[slot]!;
+  }
+
+  /** With an id: whether the last pick panicked (it may be a Closed node). Finagle has no panic state. */
+  inPanic(id?: number): boolean {
+    return id !== undefined && this.panicked;
   }
 
   /**

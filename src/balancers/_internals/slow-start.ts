@@ -27,9 +27,10 @@
  * One tracker may be shared by the several balancers of one Envoy load balancer (one per host
  * source, see envoy-host-selection/): window starts are per host, not per host source.
  *
- * Complexity: `weight` is O(1) and allocates nothing; `observe` is O(n).
+ * Complexity: `weight` is O(1) and allocates nothing; `observe` is O(n) in the endpoints given.
  */
 import type { Endpoint } from '../types.js';
+import type { EndpointSlots } from './endpoint-slots.js';
 
 /** Envoy `SlowStartConfig`; `aggression` defaults to 1.0 and `minWeightPercent` to 10. */
 export interface SlowStartOptions {
@@ -101,6 +102,18 @@ export class SlowStart {
       starts[slot] = endpoint.healthy === false ? Number.NaN : this.windowStartOf(endpoint.id);
     });
     return starts;
+  }
+
+  /**
+   * The incremental form of `windowStartsFor` (a balancer's updateEndpoints): observes the
+   * changed endpoints and sets their slots' window starts in `slots.extra`. The endpoints left
+   * as they were keep theirs: observing them again would change nothing.
+   */
+  updateWindowStarts(slots: EndpointSlots, changed: readonly Endpoint[]): void {
+    this.observe(changed);
+    for (const endpoint of changed) {
+      slots.extra![slots.indexOf(endpoint.id)] = endpoint.healthy === false ? Number.NaN : this.windowStartOf(endpoint.id);
+    }
   }
 
   /** Envoy `noHostsAreInSlowStart`. */

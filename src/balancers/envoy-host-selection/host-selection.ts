@@ -30,10 +30,23 @@
  * - Not modelled: degraded hosts, locality-weighted LB, `fail_traffic_on_panic`, retry
  *   priority and host predicates, preconnect peeking.
  *
+ * - `updateEndpoints` (the contract's incremental path, Envoy's host-set update callback) does
+ *   exactly what `setEndpoints` with the resulting set in id order would: the priority levels
+ *   with a changed host (added, removed, or changed in weight, zone, health or healthySince;
+ *   both levels when its priority changed) are the ones whose host sources are refreshed, each
+ *   source by an incremental update of its inner balancer (the changed hosts only, or none when
+ *   its list is unchanged: Envoy rebuilds every source of a changed priority, and a rebuild can
+ *   matter, e.g. for an EDF scheduler), the zone sources when priority 0 changed; loads, panic
+ *   and zone routing are recomputed from per-level and per-zone counts.
+ *
  * Complexity: pick O(priority levels + zones) plus the inner pick, allocation-free;
- * setEndpoints O(n log n).
+ * setEndpoints O(n log n); updateEndpoints O(levels + zones log zones) plus, per changed host,
+ * a binary search and splice in each of its sources' sorted lists and the inner balancers' own
+ * updates.
  */
 import { copyEndpoints } from '../_internals/endpoint-arrays.js';
+import { checkUpdate } from '../_internals/endpoint-slots.js';
+import { isSortedById, removeById, upsertById } from '../_internals/sorted-endpoints.js';
 import { uniformIndex } from '../_internals/random-draws.js';
 import type { Balancer, BalancerDeps, Endpoint, PickContext, RandomSource } from '../types.js';
 import {
@@ -104,11 +117,20 @@ export interface HostSelectionState {
 
 /** The hosts one inner balancer chooses from, and that balancer once created. */
 class HostSource {
-  endpoints: readonly Endpoint[] = [];
+  /** In ascending id order, except after a `setEndpoints` given another order. */
+  endpoints: Endpoint[] = [];
   balancer: Balancer | null = null;
 }
 
+/** One host's change in an update: what the sources held before (null: new) and after (null: gone). */
+interface HostChange {
+  readonly before: Endpoint | null;
+  readonly after: Endpoint | null;
+}
+
 const NO_ROUTING: LocalityRouting = { mode: 'none' };
+const NO_IDS: readonly number[] = [];
+const NO_ENDPOINTS: readonly Endpoint[] = [];
 
 export class EnvoyHostSelection implements Balancer {
   /** Envoy's host selection weighs unhealthy hosts too (priority loads, panic): give it every endpoint. */
@@ -131,6 +153,16 @@ export class EnvoyHostSelection implements Balancer {
   /** Priority-0 zone sources in locality order. */
   private localities: HostSource[] = [];
   private localityNames: string[] = [];
+
+  /** The current set by id, as the sources hold it. */
+  private current = new Map<number, Endpoint>();
+  /** Whether the sources' lists are in id order (else an update rebuilds them in full first). */
+  private sorted = true;
+  /** Hosts and healthy hosts per priority level (trailing levels may be empty). */
+  private allCount: number[] = [];
+  private healthyCount: number[] = [];
+  /** Priority-0 hosts per zone, healthy or not (zone-aware routing only). */
+  private readonly zoneCounts = new Map<string, number>();
 
   private hostCount = 0;
   private priorityLoad: readonly number[] = [];
@@ -171,21 +203,11 @@ export class EnvoyHostSelection implements Balancer {
       all[p]!.push(endpoint);
       if (endpoint.healthy !== false) healthy[p]!.push(endpoint);
     }
-    this.hostCount = endpoints.length;
-
-    const { load, panic } = priorityState(
-      all.map((hosts) => hosts.length),
-      healthy.map((hosts) => hosts.length),
-      this.options.overprovisioningPercent,
-      this.options.panicThreshold,
-    );
-    this.priorityLoad = load;
-    this.panicFlags = panic;
-    this.cumulativeLoad = new Int32Array(levels);
-    let cumulative = 0;
-    load.forEach((share, p) => (this.cumulativeLoad[p] = cumulative += share));
-    this.panic = Uint8Array.from(panic, (flag) => (flag ? 1 : 0));
-    this.onlyPriority = load.indexOf(100);
+    this.current = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
+    this.sorted = isSortedById(endpoints);
+    this.allCount = all.map((hosts) => hosts.length);
+    this.healthyCount = healthy.map((hosts) => hosts.length);
+    this.recomputeLoads();
 
     // Envoy rebuilds the host sources of a priority whose host set changed (membership,
     // weight or health), and only those: an update to P1 leaves P0's schedulers as they were.
@@ -193,9 +215,53 @@ export class EnvoyHostSelection implements Balancer {
       const allSource = this.sourceOf(this.allHosts, p);
       const hosts = all[p] ?? [];
       if (sameHosts(allSource.endpoints, hosts)) continue;
-      this.refresh(allSource, hosts);
-      this.refresh(this.sourceOf(this.healthyHosts, p), healthy[p] ?? []);
-      if (p === 0) this.refreshZones(hosts, healthy[0]!);
+      this.replace(allSource, hosts);
+      this.replace(this.sourceOf(this.healthyHosts, p), healthy[p] ?? []);
+      if (p === 0) this.replaceZones(hosts, healthy[0]!);
+    }
+    this.fixed = this.fixedSource()?.balancer ?? null;
+  }
+
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    checkUpdate(changed, removed);
+    for (const endpoint of changed) checkPriority(endpoint);
+    if (!this.sorted) {
+      // The sources follow another order: rebuild them in id order, once.
+      const next = new Map(this.current);
+      for (const id of removed) next.delete(id);
+      for (const endpoint of changed) next.set(endpoint.id, endpoint);
+      this.setEndpoints([...next.values()].sort((a, b) => a.id - b.id));
+      return;
+    }
+    this.observer?.observe(changed);
+
+    const changes: HostChange[] = [];
+    for (const id of removed) {
+      const before = this.current.get(id);
+      if (before === undefined) continue;
+      this.current.delete(id);
+      changes.push({ before, after: null });
+    }
+    for (const after of changed) {
+      const before = this.current.get(after.id) ?? null;
+      // Envoy's host set is unchanged by an update that changes nothing it compares.
+      if (before !== null && sameHost(before, after) && priorityOf(before) === priorityOf(after)) continue;
+      this.current.set(after.id, after);
+      changes.push({ before, after });
+    }
+    if (changes.length === 0) return;
+
+    // The changed levels, ascending (there are few levels: an insertion sort).
+    const dirty: number[] = [];
+    for (const { before, after } of changes) {
+      if (before !== null) addLevel(dirty, this.count(before, -1));
+      if (after !== null) addLevel(dirty, this.count(after, 1));
+    }
+    this.recomputeLoads();
+    for (const p of dirty) {
+      this.updateSource(this.sourceOf(this.allHosts, p), changes, p, false);
+      this.updateSource(this.sourceOf(this.healthyHosts, p), changes, p, true);
+      if (p === 0) this.updateZones(changes);
     }
     this.fixed = this.fixedSource()?.balancer ?? null;
   }
@@ -205,6 +271,19 @@ export class EnvoyHostSelection implements Balancer {
     if (fixed !== null) return fixed.pick(ctx);
     if (this.hostCount === 0) return -1;
     return this.pickFrom(this.chooseSource(), ctx);
+  }
+
+  /**
+   * With an id: whether that endpoint's priority level is in panic, so it may be picked though
+   * unhealthy. Without: whether any level that takes traffic is in panic.
+   */
+  inPanic(id?: number): boolean {
+    if (id !== undefined) {
+      const endpoint = this.current.get(id);
+      return endpoint !== undefined && this.panic[priorityOf(endpoint)] === 1;
+    }
+    for (let p = 0; p < this.panic.length; p++) if (this.panic[p] === 1 && this.priorityLoad[p]! > 0) return true;
+    return false;
   }
 
   /** The current priority loads, panic flags and zone routing. */
@@ -261,7 +340,7 @@ export class EnvoyHostSelection implements Balancer {
     if (source.balancer !== null) return source.balancer;
     const balancer = this.unclaimed ?? this.createInner(this.deps);
     this.unclaimed = null;
-    balancer.setEndpoints(source.endpoints);
+    giveAll(balancer, source.endpoints);
     source.balancer = balancer;
     return balancer;
   }
@@ -271,66 +350,201 @@ export class EnvoyHostSelection implements Balancer {
     return sources[p]!;
   }
 
-  private refresh(source: HostSource, endpoints: readonly Endpoint[]): void {
-    source.endpoints = endpoints;
-    source.balancer?.setEndpoints(endpoints);
+  /** Loads, panic flags and the fixed priority, from the per-level counts. */
+  private recomputeLoads(): void {
+    let levels = this.allCount.length;
+    while (levels > 1 && this.allCount[levels - 1] === 0) levels--;
+    levels = Math.max(levels, 1);
+    const hosts = this.allCount.slice(0, levels);
+    const healthy = this.healthyCount.slice(0, levels);
+    while (hosts.length < levels) hosts.push(0);
+    while (healthy.length < levels) healthy.push(0);
+    this.hostCount = 0;
+    for (const count of hosts) this.hostCount += count;
+    const { load, panic } = priorityState(hosts, healthy, this.options.overprovisioningPercent, this.options.panicThreshold);
+    // One level always takes all the load: only its panic flag can change.
+    if (levels === 1 && this.panic.length === 1 && this.priorityLoad[0] === 100 && load[0] === 100) {
+      if (this.panicFlags[0] === panic[0]) return;
+      this.panicFlags = panic;
+      this.panic[0] = panic[0] ? 1 : 0;
+      return;
+    }
+    this.priorityLoad = load;
+    this.panicFlags = panic;
+    this.cumulativeLoad = new Int32Array(levels);
+    let cumulative = 0;
+    for (let p = 0; p < levels; p++) this.cumulativeLoad[p] = cumulative += load[p]!;
+    this.panic = Uint8Array.from(panic, (flag) => (flag ? 1 : 0));
+    this.onlyPriority = load.indexOf(100);
   }
 
-  /** Zone sources of priority 0 and the zone-aware routing state (zone-routing.ts). */
-  private refreshZones(all: readonly Endpoint[], healthy: readonly Endpoint[]): void {
+  /** Counts a host in (+1) or out of (−1) its level and its zone; returns the level. */
+  private count(endpoint: Endpoint, delta: 1 | -1): number {
+    const p = priorityOf(endpoint);
+    while (this.allCount.length <= p) {
+      this.allCount.push(0);
+      this.healthyCount.push(0);
+    }
+    this.allCount[p]! += delta;
+    if (endpoint.healthy !== false) this.healthyCount[p]! += delta;
+    if (p === 0 && this.options.zoneAware !== null) {
+      const zoneCount = (this.zoneCounts.get(endpoint.zone) ?? 0) + delta;
+      if (zoneCount === 0) this.zoneCounts.delete(endpoint.zone);
+      else this.zoneCounts.set(endpoint.zone, zoneCount);
+    }
+    return p;
+  }
+
+  /** The whole list of a source (the full path). */
+  private replace(source: HostSource, endpoints: readonly Endpoint[]): void {
+    source.endpoints = [...endpoints];
+    if (source.balancer !== null) giveAll(source.balancer, source.endpoints);
+  }
+
+  /**
+   * The incremental update of level p's all-hosts (or healthy-hosts) source: the hosts that
+   * arrive in it or change in it, and those that leave it; an unchanged list still refreshes.
+   */
+  private updateSource(source: HostSource, changes: readonly HostChange[], p: number, healthyOnly: boolean): void {
+    const arriving: Endpoint[] = [];
+    const leaving: number[] = [];
+    for (const { before, after } of changes) {
+      if (after !== null && inSource(after, p, healthyOnly)) arriving.push(after);
+      else if (before !== null && inSource(before, p, healthyOnly)) leaving.push(before.id);
+    }
+    this.applyTo(source, arriving, leaving);
+  }
+
+  /** Zone sources of priority 0 and zone-aware routing, after a change at priority 0. */
+  private updateZones(changes: readonly HostChange[]): void {
     const zoneAware = this.options.zoneAware;
     if (zoneAware === null) return;
-    const localZone = this.deps.localZone;
-    const zoneCounts = new Map<string, number>();
-    for (const endpoint of all) zoneCounts.set(endpoint.zone, (zoneCounts.get(endpoint.zone) ?? 0) + 1);
-    const hasLocalLocality = localZone !== undefined && zoneCounts.has(localZone);
-    const others = [...zoneCounts.keys()].filter((zone) => zone !== localZone).sort();
-    const names = hasLocalLocality ? [localZone, ...others] : others;
-
-    const healthyByZone = new Map<string, Endpoint[]>(names.map((zone) => [zone, []]));
-    for (const endpoint of healthy) healthyByZone.get(endpoint.zone)!.push(endpoint);
-    for (const [zone, source] of this.zoneSources) if (!healthyByZone.has(zone)) this.refresh(source, []);
+    const names = this.localityOrder();
+    const updates = new Map<string, { arriving: Endpoint[]; leaving: number[] }>();
+    const updateOf = (zone: string) => {
+      let update = updates.get(zone);
+      if (update === undefined) updates.set(zone, (update = { arriving: [], leaving: [] }));
+      return update;
+    };
+    const inZones = (endpoint: Endpoint | null): endpoint is Endpoint => endpoint !== null && priorityOf(endpoint) === 0 && endpoint.healthy !== false;
+    for (const { before, after } of changes) {
+      if (inZones(after)) updateOf(after.zone).arriving.push(after);
+      if (inZones(before) && !(inZones(after) && after.zone === before.zone)) updateOf(before.zone).leaving.push(before.id);
+    }
+    const named = new Set(names);
+    for (const [zone, source] of this.zoneSources) {
+      if (!named.has(zone)) this.applyTo(source, NO_ENDPOINTS, source.endpoints.map((endpoint) => endpoint.id));
+    }
     this.localities = names.map((zone) => {
       let source = this.zoneSources.get(zone);
       if (source === undefined) this.zoneSources.set(zone, (source = new HostSource()));
-      this.refresh(source, healthyByZone.get(zone)!);
+      const update = updates.get(zone);
+      this.applyTo(source, update?.arriving ?? NO_ENDPOINTS, update?.leaving ?? NO_IDS);
       return source;
     });
-    this.localityNames = names;
+    this.setRouting(names);
+  }
 
+  /** Zone sources of priority 0 and the zone-aware routing state (the full path). */
+  private replaceZones(all: readonly Endpoint[], healthy: readonly Endpoint[]): void {
+    if (this.options.zoneAware === null) return;
+    this.zoneCounts.clear();
+    for (const endpoint of all) this.zoneCounts.set(endpoint.zone, (this.zoneCounts.get(endpoint.zone) ?? 0) + 1);
+    const names = this.localityOrder();
+    const healthyByZone = new Map<string, Endpoint[]>(names.map((zone) => [zone, []]));
+    for (const endpoint of healthy) healthyByZone.get(endpoint.zone)!.push(endpoint);
+    for (const [zone, source] of this.zoneSources) if (!healthyByZone.has(zone)) this.replace(source, []);
+    this.localities = names.map((zone) => {
+      let source = this.zoneSources.get(zone);
+      if (source === undefined) this.zoneSources.set(zone, (source = new HostSource()));
+      this.replace(source, healthyByZone.get(zone)!);
+      return source;
+    });
+    this.setRouting(names);
+  }
+
+  /** Envoy's locality order: the caller's zone first when it has priority-0 hosts, the others by name. */
+  private localityOrder(): string[] {
+    const localZone = this.deps.localZone;
+    const others = [...this.zoneCounts.keys()].filter((zone) => zone !== localZone).sort();
+    return localZone !== undefined && this.zoneCounts.has(localZone) ? [localZone, ...others] : others;
+  }
+
+  private setRouting(names: readonly string[]): void {
+    const zoneAware = this.options.zoneAware!;
+    const localZone = this.deps.localZone;
+    this.localityNames = [...names];
     this.routing = zoneRouting({
       localities: names,
-      hasLocalLocality,
-      healthyPerLocality: names.map((zone) => healthyByZone.get(zone)!.length),
-      localFleet: zoneAware.localFleet ?? zoneCounts,
+      hasLocalLocality: localZone !== undefined && this.zoneCounts.has(localZone),
+      healthyPerLocality: this.localities.map((source) => source.endpoints.length),
+      localFleet: zoneAware.localFleet ?? this.zoneCounts,
       localZone,
       minClusterSize: zoneAware.minClusterSize,
     });
     this.residualCapacity = Int32Array.from(this.routing.mode === 'residual' ? this.routing.residualCapacity : []);
   }
+
+  /** Applies one source's share of an update to its sorted list and, once created, its balancer. */
+  private applyTo(source: HostSource, arriving: readonly Endpoint[], leaving: readonly number[]): void {
+    for (const id of leaving) removeById(source.endpoints, id);
+    for (const endpoint of arriving) upsertById(source.endpoints, endpoint);
+    const balancer = source.balancer;
+    if (balancer === null) return;
+    if (typeof balancer.updateEndpoints === 'function') balancer.updateEndpoints(arriving, leaving);
+    else giveAll(balancer, source.endpoints);
+  }
+}
+
+/**
+ * `setEndpoints` with a source's list: inner balancers that take updates copy what they keep;
+ * any other gets a copy of its own, since the source's list changes in place later.
+ */
+function giveAll(balancer: Balancer, endpoints: readonly Endpoint[]): void {
+  balancer.setEndpoints(typeof balancer.updateEndpoints === 'function' ? endpoints : [...endpoints]);
+}
+
+function priorityOf(endpoint: Endpoint): number {
+  return endpoint.priority ?? 0;
+}
+
+/** Whether the endpoint belongs to level p's all-hosts source (or, `healthyOnly`, its healthy one). */
+function inSource(endpoint: Endpoint, p: number, healthyOnly: boolean): boolean {
+  return priorityOf(endpoint) === p && (!healthyOnly || endpoint.healthy !== false);
+}
+
+/** Adds level p to the ascending list of levels, once. */
+function addLevel(levels: number[], p: number): void {
+  let i = levels.length;
+  while (i > 0 && levels[i - 1]! > p) i--;
+  if (levels[i - 1] !== p) levels.splice(i, 0, p);
+}
+
+/** Whether two entries for one id look the same to a host source (id, weight, zone, health). */
+function sameHost(a: Endpoint, b: Endpoint): boolean {
+  if (a === b) return true;
+  const healthChanged = (a.healthy !== false) !== (b.healthy !== false) || a.healthySince !== b.healthySince;
+  return a.id === b.id && a.weight === b.weight && a.zone === b.zone && !healthChanged;
 }
 
 /** Whether two host lists are the same hosts, in the same order, with the same attributes. */
 function sameHosts(before: readonly Endpoint[], after: readonly Endpoint[]): boolean {
   if (before.length !== after.length) return false;
-  for (let i = 0; i < before.length; i++) {
-    const a = before[i]!;
-    const b = after[i]!;
-    if (a === b) continue;
-    const healthChanged = (a.healthy !== false) !== (b.healthy !== false) || a.healthySince !== b.healthySince;
-    if (a.id !== b.id || a.weight !== b.weight || a.zone !== b.zone || healthChanged) return false;
-  }
+  for (let i = 0; i < before.length; i++) if (!sameHost(before[i]!, after[i]!)) return false;
   return true;
 }
 
 /** Number of priority levels (max priority + 1, at least 1), validating every priority. */
 function levelCount(endpoints: readonly Endpoint[]): number {
   let max = 0;
-  for (const { id, priority = 0 } of endpoints) {
-    if (!Number.isInteger(priority) || priority < 0 || priority > MAX_PRIORITY) {
-      throw new RangeError(`endpoint ${id}: priority must be an integer from 0 to ${MAX_PRIORITY}, got ${priority}`);
-    }
-    if (priority > max) max = priority;
-  }
+  for (const endpoint of endpoints) max = Math.max(max, checkPriority(endpoint));
   return max + 1;
+}
+
+/** The endpoint's priority, which must be an integer from 0 to MAX_PRIORITY. */
+function checkPriority({ id, priority = 0 }: Endpoint): number {
+  if (!Number.isInteger(priority) || priority < 0 || priority > MAX_PRIORITY) {
+    throw new RangeError(`endpoint ${id}: priority must be an integer from 0 to ${MAX_PRIORITY}, got ${priority}`);
+  }
+  return priority;
 }

@@ -1,0 +1,150 @@
+/**
+ * The full simulation at mesh scale: faults, active health checks, outlier detection and
+ * retries at 16, 256 and 1024 instances × 1, 16 and 64 clients (sidecars), against the same
+ * traffic without faults or detectors (the fast path), plus the cost of one health check.
+ *
+ * Per cell (instances × clients), each measurement a library call in a process of its own:
+ * - full: `meshScenario` — 4·10⁵ requests at ρ = 0.5 (50 requests/s per instance of mean
+ *   service 10 ms), random crashes (MTTF 120 s, MTTR 5 s per instance), per-client active
+ *   health checks every 2 s (+ up to 200 ms jitter), outlier detection, two retries with a
+ *   per-try timeout, CrashLoopBackOff restarts; requests/s of simulated requests, best of two
+ *   after a warm-up run;
+ * - fault-free: the same arrivals and service with nothing else, which takes the fast path;
+ * - µs per check: a run with health checks only (no jitter, 1 request/s of traffic), CPU
+ *   time over the checks it made (every session checks once per interval + round trip). Linear
+ *   cost in clients × instances means this stays flat across the grid.
+ *
+ *   npx tsx bench/mesh-scale.ts           # 16 × 1, 256 × 16, 1024 × 64
+ *   npx tsx bench/mesh-scale.ts --grid    # all nine cells
+ *
+ * Times are CPU seconds of the simulation (process.cpuUsage), which other processes on a shared
+ * machine disturb less than the wall clock; still a benchmark, never a test (±20 %).
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { resolveScenario } from '../src/scenario/load.js';
+import type { Scenario } from '../src/scenario/schema.js';
+import { simulateReplication } from '../src/sim/run-scenario.js';
+
+const REQUESTS = 400_000;
+const PER_INSTANCE_RATE = 50; // per second: ρ = 0.5 at 10 ms mean service
+const CHECK_INTERVAL = 2000;
+const CHECK_ROUND_TRIP = 0.4; // 2 × the constant 200 µs network latency
+const CHECKS = 500_000;
+
+type Kind = 'full' | 'fault-free' | 'checks';
+
+/** The benchmark scenario for one cell; `kind` strips it to the fault-free or checks-only run. */
+export function meshScenario(instances: number, clients: number, kind: Kind): Scenario {
+  const rate = instances * PER_INSTANCE_RATE;
+  const common = {
+    name: `mesh-${instances}x${clients}-${kind}`,
+    seed: 1,
+    warmup: 0,
+    clients: { count: clients },
+    service: { instances, serviceTime: { dist: 'exponential', mean: '10ms' } },
+    network: { latency: { dist: 'constant', value: '200us' } },
+    timeout: '1s',
+    // The run ends 2 s after the last arrival, not when the last crash-looping instance has
+    // restarted (CrashLoopBackOff can put that minutes later, with every detector still running).
+    drain: '2s',
+    balancer: { kind: 'least_request' },
+  };
+  if (kind === 'checks') {
+    const sessions = instances * clients;
+    const seconds = Math.ceil((CHECKS / sessions) * ((CHECK_INTERVAL + CHECK_ROUND_TRIP) / 1000));
+    return resolveScenario({
+      ...common,
+      duration: `${seconds}s`,
+      // Evenly spaced, so the run lasts the whole duration: the checks' cost is what it measures.
+      arrivals: { kind: 'constant', rate: 1 },
+      healthCheck: { interval: CHECK_INTERVAL, timeout: '500ms', unhealthyThreshold: 2, healthyThreshold: 1 },
+    }).scenario;
+  }
+  const duration = `${(REQUESTS / rate).toFixed(3)}s`;
+  if (kind === 'fault-free') return resolveScenario({ ...common, duration, arrivals: { kind: 'poisson', rate } }).scenario;
+  return resolveScenario({
+    ...common,
+    duration,
+    arrivals: { kind: 'poisson', rate },
+    faults: [{ kind: 'random', mode: 'crash', mttf: '120s', mttr: '5s' }],
+    restart: { startupTime: '1s' },
+    healthCheck: { interval: CHECK_INTERVAL, jitter: '200ms', timeout: '500ms', unhealthyThreshold: 2, healthyThreshold: 1 },
+    outlierDetection: { consecutive5xx: 5, interval: '5s', baseEjectionTime: '10s', maxEjectionPercent: 50 },
+    retries: { attempts: 2, perTryTimeout: '200ms', retryOn: ['5xx', 'reset', 'connect-failure'] },
+  }).scenario;
+}
+
+/**
+ * CPU seconds (user + system) of one simulation in this process: on a shared machine the
+ * wall clock also counts the time other processes held the core.
+ */
+function timed<T>(run: () => T): { seconds: number; result: T } {
+  const before = process.cpuUsage();
+  const result = run();
+  const used = process.cpuUsage(before);
+  return { seconds: (used.user + used.system) / 1e6, result };
+}
+
+/** One measurement, in this process: seconds of the best of `runs` after a warm-up run, and its metrics. */
+function measure(scenario: Scenario, runs: number): { seconds: number; arrived: number; simulatedTime: number } {
+  let best = Infinity;
+  let metrics = simulateReplication(scenario, 0);
+  for (let run = 0; run < runs; run++) {
+    const { seconds, result } = timed(() => simulateReplication(scenario, 0));
+    metrics = result;
+    best = Math.min(best, seconds);
+  }
+  return { seconds: best, arrived: metrics.arrived, simulatedTime: metrics.simulatedTime };
+}
+
+function child(instances: number, clients: number, kind: Kind): void {
+  const scenario = meshScenario(instances, clients, kind);
+  if (kind === 'checks') {
+    const { seconds, result: m } = timed(() => simulateReplication(scenario, 0));
+    const checks = instances * clients * (Math.floor(m.simulatedTime / (CHECK_INTERVAL + CHECK_ROUND_TRIP)) + 1);
+    console.log(JSON.stringify({ seconds, checks }));
+    return;
+  }
+  console.log(JSON.stringify(measure(scenario, 2)));
+}
+
+function inChild<T>(instances: number, clients: number, kind: Kind): T {
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--cell', `${instances}x${clients}`, kind], {
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as T;
+}
+
+const args = process.argv.slice(2);
+const cellArg = args.indexOf('--cell');
+if (process.argv[1] !== fileURLToPath(import.meta.url)) {
+  // Imported (a profiling script, a test): only meshScenario is wanted.
+} else if (cellArg >= 0) {
+  const [instances, clients] = args[cellArg + 1]!.split('x').map(Number);
+  child(instances!, clients!, args[cellArg + 2] as Kind);
+} else {
+  const cells: [number, number][] = args.includes('--grid')
+    ? [16, 256, 1024].flatMap((n) => [1, 16, 64].map((c): [number, number] => [n, c]))
+    : [
+        [16, 1],
+        [256, 16],
+        [1024, 64],
+      ];
+  console.log(`Full simulation at mesh scale: ${REQUESTS.toLocaleString('en')} requests per run, ρ = 0.5, least_request`);
+  console.log('full = random crashes + per-client health checks + outlier detection + retries; fault-free = the same traffic alone (fast path)');
+  console.log('instances  clients   full s  full req/s  fault-free req/s  ratio   checks  µs/check');
+  for (const [instances, clients] of cells) {
+    type Run = { seconds: number; arrived: number };
+    const full = inChild<Run>(instances, clients, 'full');
+    const free = inChild<Run>(instances, clients, 'fault-free');
+    const checks = inChild<{ seconds: number; checks: number }>(instances, clients, 'checks');
+    const fullRate = full.arrived / full.seconds;
+    const freeRate = free.arrived / free.seconds;
+    console.log(
+      `${String(instances).padStart(9)}  ${String(clients).padStart(7)}  ${full.seconds.toFixed(2).padStart(7)}  ${Math.round(fullRate).toLocaleString('en').padStart(10)}  ` +
+        `${Math.round(freeRate).toLocaleString('en').padStart(16)}  ${(freeRate / fullRate).toFixed(2).padStart(5)}  ${checks.checks.toLocaleString('en').padStart(7)}  ` +
+        `${((checks.seconds * 1e6) / checks.checks).toFixed(2).padStart(8)}`,
+    );
+  }
+}
