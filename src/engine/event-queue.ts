@@ -133,7 +133,9 @@ export class EventQueue {
  * one sequence, so the pop order is exactly that of a single EventQueue holding everything;
  * but the foreground heap, which every request pushes to and pops from several times, stays
  * as small as the traffic in flight instead of growing with clients × instances check
- * sessions, and the background heap is touched only by the detectors' own events.
+ * sessions, and the background heap is touched only by the detectors' own events. (A 4-ary
+ * heap with times and keys interleaved was tried for the background and was no faster at 65536
+ * pending checks.)
  *
  * Cost: push O(log n) in its heap; pop and peek compare the two heads, then O(log n).
  */
@@ -184,3 +186,4 @@ export class TieredEventQueue {
     return true;
   }
 }
+

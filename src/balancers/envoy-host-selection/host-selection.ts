@@ -175,6 +175,9 @@ export class EnvoyHostSelection implements Balancer {
   private residualCapacity = new Int32Array(0);
   /** The inner balancer every pick goes to when no choice is left to chance, else null. */
   private fixed: Balancer | null = null;
+  /** Scratch lists of one source's update (inner balancers copy what they keep). */
+  private readonly arriving: Endpoint[] = [];
+  private readonly leaving: number[] = [];
 
   constructor(
     deps: BalancerDeps,
@@ -355,20 +358,23 @@ export class EnvoyHostSelection implements Balancer {
     let levels = this.allCount.length;
     while (levels > 1 && this.allCount[levels - 1] === 0) levels--;
     levels = Math.max(levels, 1);
-    const hosts = this.allCount.slice(0, levels);
-    const healthy = this.healthyCount.slice(0, levels);
-    while (hosts.length < levels) hosts.push(0);
-    while (healthy.length < levels) healthy.push(0);
     this.hostCount = 0;
-    for (const count of hosts) this.hostCount += count;
-    const { load, panic } = priorityState(hosts, healthy, this.options.overprovisioningPercent, this.options.panicThreshold);
-    // One level always takes all the load: only its panic flag can change.
-    if (levels === 1 && this.panic.length === 1 && this.priorityLoad[0] === 100 && load[0] === 100) {
-      if (this.panicFlags[0] === panic[0]) return;
-      this.panicFlags = panic;
-      this.panic[0] = panic[0] ? 1 : 0;
-      return;
+    for (let p = 0; p < levels; p++) this.hostCount += this.allCount[p] ?? 0;
+    if (levels === 1 && this.panic.length === 1 && this.onlyPriority === 0) {
+      // A single level that keeps all the load: only its panic flag can change.
+      const state = singleLevelState(this.allCount[0] ?? 0, this.healthyCount[0] ?? 0, this.options);
+      if (state !== NO_LOAD) {
+        const panic = state === PANIC;
+        if (panic !== (this.panic[0] === 1)) {
+          this.panic[0] = panic ? 1 : 0;
+          this.panicFlags = [panic];
+        }
+        return;
+      }
     }
+    const hosts = Array.from({ length: levels }, (_, p) => this.allCount[p] ?? 0);
+    const healthy = Array.from({ length: levels }, (_, p) => this.healthyCount[p] ?? 0);
+    const { load, panic } = priorityState(hosts, healthy, this.options.overprovisioningPercent, this.options.panicThreshold);
     this.priorityLoad = load;
     this.panicFlags = panic;
     this.cumulativeLoad = new Int32Array(levels);
@@ -406,8 +412,10 @@ export class EnvoyHostSelection implements Balancer {
    * arrive in it or change in it, and those that leave it; an unchanged list still refreshes.
    */
   private updateSource(source: HostSource, changes: readonly HostChange[], p: number, healthyOnly: boolean): void {
-    const arriving: Endpoint[] = [];
-    const leaving: number[] = [];
+    const arriving = this.arriving;
+    const leaving = this.leaving;
+    arriving.length = 0;
+    leaving.length = 0;
     for (const { before, after } of changes) {
       if (after !== null && inSource(after, p, healthyOnly)) arriving.push(after);
       else if (before !== null && inSource(before, p, healthyOnly)) leaving.push(before.id);
@@ -506,6 +514,24 @@ function giveAll(balancer: Balancer, endpoints: readonly Endpoint[]): void {
 
 function priorityOf(endpoint: Endpoint): number {
   return endpoint.priority ?? 0;
+}
+
+const NO_LOAD = -1;
+const FULL_LOAD = 0;
+const PANIC = 1;
+
+/**
+ * `priorityState` for a single level, without its arrays: PANIC or FULL_LOAD when the level
+ * takes 100 % of the load, in panic or not; NO_LOAD in the corner where it takes none (no
+ * normalized health, and too healthy for panic: an overprovisioning factor far below 1).
+ */
+function singleLevelState(hosts: number, healthy: number, options: HostSelectionOptions): number {
+  const health = hosts > 0 ? Math.min(100, Math.floor((options.overprovisioningPercent * healthy) / hosts)) : 0;
+  const threshold = Math.min(100, options.panicThreshold);
+  if (threshold === 0 && health === 0) return FULL_LOAD;
+  const healthyPercent = hosts === 0 ? 0 : (100 * healthy) / hosts;
+  if (health < 100 && healthyPercent < threshold) return PANIC;
+  return health > 0 ? FULL_LOAD : NO_LOAD;
 }
 
 /** Whether the endpoint belongs to level p's all-hosts source (or, `healthyOnly`, its healthy one). */
