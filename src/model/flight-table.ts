@@ -40,6 +40,8 @@ export class FlightTable {
   retryAt: Float64Array;
 
   // ----- the request part -----
+  /** The request's arrival number, from 0 (its id for the onRequestEnd hook). */
+  serial: Float64Array;
   arrival: Float64Array;
   client: Int32Array;
   flags: Uint8Array;
@@ -80,6 +82,7 @@ export class FlightTable {
     this.holds = new Uint8Array(n);
     this.pendingCompletions = new Uint8Array(n);
     this.retryAt = new Float64Array(n);
+    this.serial = new Float64Array(n);
     this.arrival = new Float64Array(n);
     this.client = new Int32Array(n);
     this.flags = new Uint8Array(n);
@@ -181,6 +184,7 @@ export class FlightTable {
     this.holds = grown(new Uint8Array(n), this.holds);
     this.pendingCompletions = grown(new Uint8Array(n), this.pendingCompletions);
     this.retryAt = grown(new Float64Array(n), this.retryAt);
+    this.serial = grown(new Float64Array(n), this.serial);
     this.arrival = grown(new Float64Array(n), this.arrival);
     this.client = grown(new Int32Array(n), this.client);
     this.flags = grown(new Uint8Array(n), this.flags);

@@ -10,6 +10,8 @@
 export const PENDING_AT_CLIENT = 1;
 
 export class RequestPool {
+  /** The request's arrival number, from 0 (its id for the onRequestEnd hook). */
+  serial: Float64Array;
   arrival: Float64Array;
   demand: Float64Array;
   returnLatency: Float64Array;
@@ -26,6 +28,7 @@ export class RequestPool {
 
   constructor(initialCapacity = 1024) {
     const n = initialCapacity;
+    this.serial = new Float64Array(n);
     this.arrival = new Float64Array(n);
     this.demand = new Float64Array(n);
     this.returnLatency = new Float64Array(n);
@@ -56,6 +59,7 @@ export class RequestPool {
   private grow(): void {
     const old = this.arrival.length;
     const n = old * 2;
+    this.serial = grown(new Float64Array(n), this.serial);
     this.arrival = grown(new Float64Array(n), this.arrival);
     this.demand = grown(new Float64Array(n), this.demand);
     this.returnLatency = grown(new Float64Array(n), this.returnLatency);

@@ -31,7 +31,7 @@ import { outlierOutcome, type Outcome } from './outcome.js';
 /** What the detectors need from the simulation. */
 export interface DetectorHost {
   readonly scenario: Scenario;
-  readonly now: number;
+  readonly clock: { readonly now: number };
   readonly instanceCount: number;
   readonly clients: readonly { readonly index: number }[];
   readonly health: HealthViews;
@@ -39,6 +39,7 @@ export interface DetectorHost {
   readonly state: Uint8Array;
   readonly hung: Uint8Array;
   readonly controlCut: Uint8Array;
+  /** Schedules a background event (kinds from FIRST_DETECTOR_EVENT on). */
   schedule(time: number, kind: number, target: number): void;
   crash(instance: number, cause: string): void;
 }
@@ -174,7 +175,7 @@ export class Detectors {
 
   /** Schedules every detector's first event. */
   start(): void {
-    const now = this.sim.now;
+    const now = this.sim.clock.now;
     if (this.outlier !== null) {
       for (const c of this.sim.clients) this.sim.schedule(now + this.outlierInterval, this.EV_SWEEP, c.index);
     }
@@ -186,7 +187,7 @@ export class Detectors {
 
   /** The instance finished starting: it heartbeats and is probed again. */
   instanceUp(i: number): void {
-    const now = this.sim.now;
+    const now = this.sim.clock.now;
     if (this.heartbeat !== null) this.scheduleHeartbeat(i, now);
     const liveness = this.sim.scenario.liveness;
     if (liveness !== undefined) {
@@ -216,7 +217,7 @@ export class Detectors {
     if (this.accrual === null) return;
     const k = client * this.n + instance;
     const accrual = this.accrual[k]!;
-    if (accrual.state === 'probation' && accrual.tryAdmit(this.sim.now)) {
+    if (accrual.state === 'probation' && accrual.tryAdmit(this.sim.clock.now)) {
       this.sim.health.setAccrued(client, instance, true, 'accrual_open', 'probe in flight');
     }
   }
@@ -256,7 +257,7 @@ export class Detectors {
   }
 
   handle(kind: number, target: number): void {
-    const now = this.sim.now;
+    const now = this.sim.clock.now;
     switch (kind) {
       case this.EV_SWEEP: {
         const events = this.outlier![target]!.sweep(now);
@@ -319,7 +320,7 @@ export class Detectors {
 
   private sendCheck(k: number): void {
     const i = k % this.n;
-    const now = this.sim.now;
+    const now = this.sim.clock.now;
     const config = this.checkConfig!;
     if (this.sim.hung[i] === 1 || this.sim.controlCut[i] === 1) {
       this.sim.schedule(now + config.timeout, this.EV_CHECK_TIMEOUT, k);
@@ -349,13 +350,13 @@ export class Detectors {
         this.uneject(checker, i, check.failed);
       }
     }
-    this.sim.schedule(this.sim.now + check.nextDelay(this.checkRandom!), this.EV_CHECK_SEND, k);
+    this.sim.schedule(this.sim.clock.now + check.nextDelay(this.checkRandom!), this.EV_CHECK_SEND, k);
   }
 
   private uneject(client: number, instance: number, activeHcFailed: boolean): void {
     const outlier = this.outlier![client]!;
     if (!outlier.isEjected(instance)) return;
-    const events = outlier.onActiveHealthCheckSuccess(instance, this.sim.now, activeHcFailed);
+    const events = outlier.onActiveHealthCheckSuccess(instance, this.sim.clock.now, activeHcFailed);
     if (events.length > 0) this.applyOutlierEvents(client, events);
   }
 
@@ -368,7 +369,7 @@ export class Detectors {
   }
 
   private receiveHeartbeat(i: number): void {
-    const now = this.sim.now;
+    const now = this.sim.clock.now;
     this.scheduleHeartbeat(i, now);
     if (this.sim.controlCut[i] === 1) return; // sent, but lost on the way
     const detector = this.heartbeat![i]!;
@@ -385,14 +386,14 @@ export class Detectors {
   private checkSuspicion(i: number): void {
     this.suspectCheckAt[i] = NaN;
     const detector = this.heartbeat![i]!;
-    if (!detector.isAvailable(this.sim.now)) this.sim.health.setSuspected(i, true, 'heartbeat overdue');
+    if (!detector.isAvailable(this.sim.clock.now)) this.sim.health.setSuspected(i, true, 'heartbeat overdue');
   }
 
   // ===== liveness =====
 
   private probeLiveness(i: number): void {
     const liveness = this.sim.scenario.liveness!;
-    const now = this.sim.now;
+    const now = this.sim.clock.now;
     if (this.sim.hung[i] === 1) this.livenessFailures[i]!++;
     else this.livenessFailures[i] = 0;
     if (this.livenessFailures[i]! >= liveness.failureThreshold) {

@@ -22,29 +22,22 @@
 import { EventQueue } from '../engine/event-queue.js';
 import { streamFactory, type RngStream } from '../engine/rng.js';
 import type { BalancerConfig } from '../balancers/configs.js';
-import { createBalancer } from '../balancers/registry.js';
 import type { Balancer, PickContext } from '../balancers/types.js';
 import { instanceConfigs } from '../scenario/instance-attributes.js';
 import { endpointsOf } from './endpoints.js';
 import type { SimulationOptions } from './simulation.js';
-import { ActiveRequests } from '../load/active-requests.js';
+import type { ActiveRequests } from '../load/active-requests.js';
 import { IntFifo } from '../model/int-fifo.js';
 import { InstanceLoadReports } from '../model/instance-load-reports.js';
 import { PENDING_AT_CLIENT, RequestPool } from '../model/request-pool.js';
 import type { Scenario } from '../scenario/schema.js';
+import { createClientBalancers } from './client-balancers.js';
+import { EV_DONE, EV_REACH, EV_RESPONSE, EV_TIMEOUT } from './event-kinds.js';
+import { Outcome } from './outcome.js';
+import { RequestLedger } from './request-ledger.js';
 import { Workload } from './workload.js';
-import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import { replicationMetrics } from './replication-metrics.js';
-
-// Event kinds. The kind is also the priority at equal times (see EventQueue): a departure
-// frees its server before anything else happens at that instant, responses beat a timeout due
-// at the same moment. Arrivals are not heap events (see run()) and come after all of these.
-// The same kinds and priorities as Simulation's, so ties at equal times resolve the same way.
-const EV_DONE = 0;
-const EV_RESPONSE = 1;
-const EV_TIMEOUT = 2;
-const EV_REACH = 4;
 
 
 /** Whether a run can take the fast path: nothing but traffic, and nothing recorded but metrics. */
@@ -63,6 +56,7 @@ export function runsOnFastPath(scenario: Scenario, options: SimulationOptions): 
     options.onPick === undefined &&
     options.onRetry === undefined
   );
+  // onRequestEnd is served by both paths (RequestLedger).
 }
 
 interface Client {
@@ -80,7 +74,7 @@ interface Client {
 export class FastSimulation {
   private readonly queue = new EventQueue(256);
   private readonly pool = new RequestPool(1024);
-  private readonly histogram = new LatencyHistogram();
+  private readonly ledger: RequestLedger;
   private now = 0;
 
   // Workload (common random numbers).
@@ -101,19 +95,7 @@ export class FastSimulation {
   private readonly idleAnnouncements: RngStream | null;
   private readonly instanceLoad: InstanceLoadReports | null;
 
-  // Stop rules.
-  private readonly warmup: number;
   private readonly drain: number;
-  private lastArrival = 0;
-
-  // Counters. "Counted" requests arrived after the warm-up.
-  private arrived = 0;
-  private counted = 0;
-  private completed = 0;
-  private failed = 0;
-  private timedOut = 0;
-  private rejected = 0;
-  private pendingCounted = 0;
   private attemptsSent = 0;
 
   constructor(
@@ -140,12 +122,7 @@ export class FastSimulation {
     this.timeout = scenario.timeout ?? Infinity;
     const now = () => this.now;
     const global = { queueLength: (id: number) => this.busy[id]! + this.waiting[id]!.length };
-    const clientZones = scenario.clients.zones ?? [service.zone];
-    this.clients = Array.from({ length: scenario.clients.count }, (_, c) => {
-      const load = new ActiveRequests(n);
-      const localZone = clientZones[c % clientZones.length]!;
-      const build = options.createBalancer ?? createBalancer;
-      const instance = build(balancer, { random: streams(`client/${c}/balancer`), now, load, localZone, global });
+    this.clients = createClientBalancers(scenario, balancer, streams, now, global, options.createBalancer).map(({ balancer: instance, load }) => {
       instance.setEndpoints(endpoints);
       return {
         balancer: instance,
@@ -161,7 +138,7 @@ export class FastSimulation {
     this.idleAnnouncements = listensForIdle ? streams('idle-announcements') : null;
     this.instanceLoad = this.clients.some((c) => c.wantsReports) ? new InstanceLoadReports(n, this.concurrency) : null;
 
-    this.warmup = scenario.warmup;
+    this.ledger = new RequestLedger(scenario.warmup, null, options.onRequestEnd);
     this.drain = scenario.drain ?? Infinity;
   }
 
@@ -180,7 +157,7 @@ export class FastSimulation {
         this.now = nextArrival;
         this.arrive();
         nextArrival = this.nextArrivalTime();
-        if (nextArrival === Infinity) stopAt = this.lastArrival + this.drain;
+        if (nextArrival === Infinity) stopAt = this.ledger.lastArrival + this.drain;
         continue;
       }
       if (!queue.pop()) break;
@@ -210,13 +187,13 @@ export class FastSimulation {
 
   /** Time of the next arrival, or Infinity once the workload has ended. */
   private nextArrivalTime(): number {
-    return this.workload.nextArrivalTime(this.arrived);
+    return this.workload.nextArrivalTime(this.ledger.arrived);
   }
 
   private arrive(): void {
     const now = this.now;
-    this.arrived++;
-    this.lastArrival = now;
+    const id = this.ledger.arrived;
+    const isCounted = this.ledger.arrival(now);
     const pool = this.pool;
     const slot = pool.allocate();
     // Workload draws first and always, so every strategy sees the same workload.
@@ -228,11 +205,7 @@ export class FastSimulation {
     const inbound = workload.inbound;
     const client = this.clients[c]!;
     client.context.key = workload.key;
-    const isCounted = now >= this.warmup;
-    if (isCounted) {
-      this.counted++;
-      this.pendingCounted++;
-    }
+    pool.serial[slot] = id;
     pool.arrival[slot] = now;
     pool.demand[slot] = demand;
     pool.returnLatency[slot] = inbound;
@@ -242,10 +215,7 @@ export class FastSimulation {
     const target = client.balancer.pick(client.context);
     if (target < 0) {
       // No endpoint to send to: the client fails the request at once (Envoy: no healthy upstream).
-      if (isCounted) {
-        this.failed++;
-        this.pendingCounted--;
-      }
+      this.ledger.end(id, c, isCounted, now, now, Outcome.NoEndpoint, false);
       pool.release(slot);
       return;
     }
@@ -313,15 +283,7 @@ export class FastSimulation {
       client.load.end(instance);
       if (client.wantsCompletions) client.balancer.onComplete!(instance, this.now - pool.arrival[slot]!, ok);
       if (client.wantsReports) client.balancer.onBackendReport!(instance, this.instanceLoad!.report(instance, this.busy[instance]!, this.now));
-      if (pool.counted[slot] === 1) {
-        this.pendingCounted--;
-        if (ok) {
-          this.completed++;
-          this.histogram.record(this.now - pool.arrival[slot]!);
-        } else {
-          this.rejected++;
-        }
-      }
+      this.endRequest(slot, ok ? Outcome.Ok : Outcome.Rejected);
     }
     pool.release(slot);
   }
@@ -345,14 +307,17 @@ export class FastSimulation {
         pool.flags[slot] = 0;
         client.load.end(pool.instance[slot]!);
         if (client.wantsCompletions) client.balancer.onComplete!(pool.instance[slot]!, this.now - pool.arrival[slot]!, false);
-        if (pool.counted[slot] === 1) {
-          this.timedOut++;
-          this.pendingCounted--;
-        }
+        this.endRequest(slot, Outcome.Timeout);
       }
       fifo.shift();
       fifo.shift();
     }
+  }
+
+  /** The request in `slot` ends now with `outcome` (its slot lives on until its response is back). */
+  private endRequest(slot: number, outcome: Outcome): void {
+    const pool = this.pool;
+    this.ledger.end(pool.serial[slot]!, pool.client[slot]!, pool.counted[slot] === 1, pool.arrival[slot]!, this.now, outcome, false);
   }
 
   /** JIQ-Random (Lu et al. 2011): an idle instance joins the idle queue of a random client. */
@@ -362,19 +327,20 @@ export class FastSimulation {
   }
 
   private metrics(): ReplicationMetrics {
+    const ledger = this.ledger;
     return replicationMetrics(
       this.scenario,
       {
-        arrived: this.arrived,
-        counted: this.counted,
-        completed: this.completed,
-        failed: this.failed,
-        timedOut: this.timedOut,
-        rejected: this.rejected,
-        pendingCounted: this.pendingCounted,
-        lastArrival: this.lastArrival,
+        arrived: ledger.arrived,
+        counted: ledger.counted,
+        completed: ledger.completed,
+        failed: ledger.failed,
+        timedOut: ledger.timedOut,
+        rejected: ledger.rejected,
+        pendingCounted: ledger.pendingCounted,
+        lastArrival: ledger.lastArrival,
         served: this.served,
-        histogram: this.histogram,
+        histogram: ledger.histogram,
         simulatedTime: this.now,
       },
       {
@@ -384,7 +350,7 @@ export class FastSimulation {
         recovery: {
           recoveredRequests: 0,
           // Without retries, the only failed attempts are rejections, and each ends its request.
-          requestsMeetingFailure: this.rejected,
+          requestsMeetingFailure: ledger.rejected,
           meanTimeToRecover: NaN,
           maxTimeToRecover: NaN,
           restarts: 0,

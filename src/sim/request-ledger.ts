@@ -1,0 +1,82 @@
+/**
+ * Where every request is counted: its arrival, and its end with one outcome. Both event loops
+ * (Simulation and FastSimulation) end their requests here and only here, so the counters, the
+ * latency histogram, the time series and the per-request hook cannot drift between them; the
+ * metrics are read from it (replication-metrics.ts).
+ *
+ * "Counted" requests arrived after the warm-up; the others are simulated but not reported.
+ */
+import { LatencyHistogram } from '../metrics/latency-histogram.js';
+import { Outcome } from './outcome.js';
+import type { TimeSeries } from './timeseries.js';
+
+/** One request's end, as the `onRequestEnd` hook receives it. */
+export interface RequestEnd {
+  /** The request's arrival number, from 0: each id ends at most once. */
+  readonly id: number;
+  readonly client: number;
+  readonly time: number;
+  readonly outcome: Outcome;
+  /** Arrived after the warm-up, so the metrics count it. */
+  readonly counted: boolean;
+}
+
+export class RequestLedger {
+  arrived = 0;
+  /** T: requests that arrived after the warm-up. */
+  counted = 0;
+  completed = 0;
+  failed = 0;
+  timedOut = 0;
+  rejected = 0;
+  /** Counted requests not ended yet (in flight at the end of the run). */
+  pendingCounted = 0;
+  /** r: counted requests that failed an attempt and still succeeded. */
+  recovered = 0;
+  lastArrival = 0;
+  readonly histogram = new LatencyHistogram();
+
+  constructor(
+    private readonly warmup: number,
+    private readonly timeseries: TimeSeries | null = null,
+    private readonly onEnd: ((end: RequestEnd) => void) | undefined = undefined,
+  ) {}
+
+  /** A request arrives at `now`; returns whether it is counted. Its id is the `arrived` before the call. */
+  arrival(now: number): boolean {
+    this.arrived++;
+    this.lastArrival = now;
+    this.timeseries?.arrival(now);
+    if (now < this.warmup) return false;
+    this.counted++;
+    this.pendingCounted++;
+    return true;
+  }
+
+  /**
+   * Request `id` of `client`, which arrived at `arrival`, ends at `now` with `outcome`;
+   * `recovered`: it succeeds after a failed attempt.
+   */
+  end(id: number, client: number, counted: boolean, arrival: number, now: number, outcome: Outcome, recovered: boolean): void {
+    if (counted) {
+      this.pendingCounted--;
+      if (outcome === Outcome.Ok) {
+        this.completed++;
+        const latency = now - arrival;
+        this.histogram.record(latency);
+        this.timeseries?.success(now, latency);
+        if (recovered) this.recovered++;
+      } else if (outcome === Outcome.Rejected) {
+        this.rejected++;
+        this.timeseries?.error(now);
+      } else if (outcome === Outcome.Timeout) {
+        this.timedOut++;
+        this.timeseries?.timeout(now);
+      } else {
+        this.failed++;
+        this.timeseries?.error(now);
+      }
+    }
+    if (this.onEnd !== undefined) this.onEnd({ id, client, time: now, outcome, counted });
+  }
+}
