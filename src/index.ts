@@ -34,7 +34,7 @@ export {
   type RunOptions,
   type ReplicationDetails,
 } from './sim/run-scenario.js';
-export type { SimulationOptions, SimulationResult, PickRecord } from './sim/simulation.js';
+export type { SimulationOptions, SimulationResult, PickRecord, RetryRecord, RequestStart, AttemptEnd, RequestEnd } from './sim/simulation.js';
 export type { SimEvent, EventKind } from './sim/fault-tracker.js';
 export type { TimeSeriesRow } from './sim/timeseries.js';
 

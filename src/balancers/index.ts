@@ -100,3 +100,5 @@ export { JsqBalancer } from './jsq.js';
 export { JiqBalancer } from './jiq.js';
 export type { BackendReport, GlobalView } from './types.js';
 export { ActiveRequests } from '../load/active-requests.js';
+// The incremental endpoint path for callers driving any balancer (plug-ins included).
+export { endpointUpdater, type EndpointUpdater } from './endpoint-updates.js';

@@ -106,7 +106,12 @@ export function buildProgram(): Command {
     .command('validate')
     .description("check the engine against queueing theory (M/M/1, M/M/c, M/G/1, supermarket model, JSQ, JIQ)")
     .option('--quick', 'smaller samples and wider tolerances (seconds instead of minutes)')
-    .action(async (flags: { quick?: boolean }) => (await import('./validate-command.js')).validateCommand(flags));
+    .addOption(
+      new Option('--engine <engine>', 'auto: the fast path where it applies (every check here); full: the full simulation, as runs with faults take')
+        .choices(['auto', 'full'])
+        .default('auto'),
+    )
+    .action(async (flags: { quick?: boolean; engine: 'auto' | 'full' }) => (await import('./validate-command.js')).validateCommand(flags));
 
   program
     .command('schema')

@@ -19,19 +19,17 @@ export function formatCheckTable(outcomes: readonly CheckOutcome[]): string {
   return [row(header, widths), ...rows.map((r) => row(r, widths))].join('\n') + '\n';
 }
 
-export function validateCommand(flags: { quick?: boolean }): void {
+export function validateCommand(flags: { quick?: boolean; engine?: 'auto' | 'full' }): void {
   const mode = flags.quick ? 'quick' : 'full';
+  const engine = flags.engine ?? 'auto';
   const outcomes: CheckOutcome[] = [];
   for (const check of QUEUEING_CHECKS) {
     if (process.stderr.isTTY) process.stderr.write(`meshsim: running ${check.title}…\n`);
-    outcomes.push(runCheck(check, mode));
+    outcomes.push(runCheck(check, mode, engine));
   }
   process.stdout.write(formatCheckTable(outcomes));
   const failed = outcomes.filter((o) => !o.pass).length;
-  process.stdout.write(
-    failed === 0
-      ? `all ${outcomes.length} checks passed (${mode} mode)\n`
-      : `${failed} of ${outcomes.length} checks FAILED (${mode} mode)\n`,
-  );
+  const how = `${mode} mode, ${engine === 'full' ? 'full simulation' : 'fast path'}`;
+  process.stdout.write(failed === 0 ? `all ${outcomes.length} checks passed (${how})\n` : `${failed} of ${outcomes.length} checks FAILED (${how})\n`);
   if (failed > 0) process.exitCode = 1;
 }

@@ -42,6 +42,8 @@ import type { Workload } from './workload.js';
 export interface PickRecord {
   readonly time: number;
   readonly client: number;
+  /** The request's id (its arrival number, from 0). */
+  readonly request: number;
   readonly instance: number;
   /** In rotation for this client: healthy in its view (not HC-failed, ejected or suspected). */
   readonly eligible: boolean;
@@ -51,12 +53,37 @@ export interface PickRecord {
   readonly attempt: number;
 }
 
-/** A retry being scheduled: the client's retries in progress then (this one included) and its allowance. */
+/**
+ * A retry decided by the budget: scheduled (the client's retries in progress then, this one
+ * included, and its allowance), or refused (`refused`: the budget was full).
+ */
 export interface RetryRecord {
   readonly time: number;
   readonly client: number;
+  /** The request's id (its arrival number, from 0). */
+  readonly request: number;
   readonly activeRetries: number;
   readonly allowed: number;
+  readonly refused: boolean;
+}
+
+/** A request's arrival at its client. */
+export interface RequestStart {
+  readonly id: number;
+  readonly client: number;
+  readonly time: number;
+}
+
+/**
+ * An attempt's end at the client: its response arrived (`outcome` what it said), or the client
+ * gave up on it (a per-try or the request timeout: Outcome.Timeout).
+ */
+export interface AttemptEnd {
+  readonly request: number;
+  readonly client: number;
+  readonly instance: number;
+  readonly time: number;
+  readonly outcome: Outcome;
 }
 
 export interface Client {
@@ -128,6 +155,8 @@ export interface AttemptCounters {
 export interface PipelineHooks {
   readonly onPick?: ((pick: PickRecord) => void) | undefined;
   readonly onRetry?: ((retry: RetryRecord) => void) | undefined;
+  readonly onRequestStart?: ((start: RequestStart) => void) | undefined;
+  readonly onAttemptEnd?: ((end: AttemptEnd) => void) | undefined;
 }
 
 export class ClientPipeline {
@@ -175,6 +204,7 @@ export class ClientPipeline {
     requests.key[slot] = workload.key;
     requests.flags[slot] = PENDING_AT_CLIENT;
     client.activeRequests++;
+    this.hooks.onRequestStart?.({ id, client: c, time: now });
     if (this.timeout !== Infinity) {
       client.timeouts.push(slot);
       client.timeouts.push(requests.generation[slot]!);
@@ -294,6 +324,7 @@ export class ClientPipeline {
       onPick({
         time: this.clock.now,
         client: client.index,
+        request: requests.serial[slot]!,
         instance: target,
         eligible: this.health.isEligible(client.index, target),
         panic: this.health.inPanic(client.index, target),
@@ -321,6 +352,7 @@ export class ClientPipeline {
       }
       if (this.detectors.observesOutcomes) this.detectors.observeOutcome(client.index, instance, outcome, now);
       attempts.liveAttempt[slot] = -1;
+      this.attemptEnded(slot, client, instance, outcome);
       this.endRetry(slot, client);
       if (ok) this.finishRequest(slot, client, Outcome.Ok);
       else this.attemptFailed(slot, client, outcome);
@@ -347,18 +379,29 @@ export class ClientPipeline {
       now,
     );
     if (delay < 0) {
-      if (delay === RecoveryPolicies.REFUSED_BY_BUDGET) this.counters.retriesRefused++;
+      if (delay === RecoveryPolicies.REFUSED_BY_BUDGET) {
+        this.counters.retriesRefused++;
+        this.noteRetry(slot, client, true);
+      }
       this.finishRequest(slot, client, outcome);
       return;
     }
     requests.retryActive[slot] = 1;
     requests.retryAt[slot] = now + delay;
-    const onRetry = this.hooks.onRetry;
-    if (onRetry !== undefined) {
-      const state = this.recovery.retryState(client.index, client.activeRequests);
-      onRetry({ time: now, client: client.index, activeRetries: state.active, allowed: state.allowed });
-    }
+    this.noteRetry(slot, client, false);
     this.queue.push(now + delay, EV_RETRY, slot);
+  }
+
+  private noteRetry(slot: number, client: Client, refused: boolean): void {
+    const onRetry = this.hooks.onRetry;
+    if (onRetry === undefined) return;
+    const state = this.recovery.retryState(client.index, client.activeRequests);
+    onRetry({ time: this.clock.now, client: client.index, request: this.table.serial[slot]!, activeRetries: state.active, allowed: state.allowed, refused });
+  }
+
+  private attemptEnded(slot: number, client: Client, instance: number, outcome: Outcome): void {
+    const onAttemptEnd = this.hooks.onAttemptEnd;
+    if (onAttemptEnd !== undefined) onAttemptEnd({ request: this.table.serial[slot]!, client: client.index, instance, time: this.clock.now, outcome });
   }
 
   /** The request's retry (scheduled or in flight) is over: it no longer counts against the budget. */
@@ -437,6 +480,7 @@ export class ClientPipeline {
         const a = requests.liveAttempt[slot]!;
         if (a >= 0) {
           this.detectors.observeOutcome(c, requests.instance[a]!, Outcome.Timeout, now);
+          this.attemptEnded(slot, client, requests.instance[a]!, Outcome.Timeout);
           this.abandonAttempt(a, client);
         }
         this.finishRequest(slot, client, Outcome.Timeout);
@@ -468,6 +512,7 @@ export class ClientPipeline {
         const instance = attempts.instance[a]!;
         this.detectors.observeOutcome(c, instance, Outcome.Timeout, now);
         attempts.liveAttempt[slot] = -1;
+        this.attemptEnded(slot, client, instance, Outcome.Timeout);
         this.endRetry(slot, client);
         this.abandonAttempt(a, client);
         this.attemptFailed(slot, client, Outcome.Timeout);

@@ -54,7 +54,10 @@ export function runsOnFastPath(scenario: Scenario, options: SimulationOptions): 
     options.recordEvents !== true &&
     options.recordTimeSeries !== true &&
     options.onPick === undefined &&
-    options.onRetry === undefined
+    options.onRetry === undefined &&
+    options.onRequestStart === undefined &&
+    options.onAttemptEnd === undefined &&
+    options.engine !== 'full'
   );
   // onRequestEnd is served by both paths (RequestLedger).
 }

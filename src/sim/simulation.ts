@@ -33,7 +33,7 @@ import { createSampler } from '../model/distributions/index.js';
 import { FlightTable } from '../model/flight-table.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
-import { buildClients, ClientPipeline, type PickRecord, type RetryRecord } from './client-pipeline.js';
+import { buildClients, ClientPipeline, type AttemptEnd, type PickRecord, type RequestStart, type RetryRecord } from './client-pipeline.js';
 import { Clock } from './clock.js';
 import { Detectors } from './detectors.js';
 import {
@@ -60,7 +60,7 @@ import { replicationMetrics } from './replication-metrics.js';
 import { TimeSeries, type TimeSeriesRow } from './timeseries.js';
 import { Workload } from './workload.js';
 
-export type { PickRecord, RetryRecord } from './client-pipeline.js';
+export type { AttemptEnd, PickRecord, RequestStart, RetryRecord } from './client-pipeline.js';
 export type { RequestEnd } from './request-ledger.js';
 
 export interface SimulationOptions {
@@ -75,10 +75,19 @@ export interface SimulationOptions {
   recordTimeSeries?: boolean;
   /** Called for every pick (property tests): the instance chosen and whether it was eligible. */
   onPick?: (pick: PickRecord) => void;
-  /** Called whenever a retry is scheduled (property tests): the client's retries then and its allowance. */
+  /** Called whenever the retry budget admits or refuses a retry (property tests): the client's retries then and its allowance. */
   onRetry?: (retry: RetryRecord) => void;
-  /** Called once for every request that ends, with its id (arrival number) and outcome (property tests). */
+  /** Called for every arrival, with the request's id (its arrival number) and client (property tests). */
+  onRequestStart?: (start: RequestStart) => void;
+  /** Called for every attempt the client stops waiting for: its response came, or a timeout (property tests). */
+  onAttemptEnd?: (end: AttemptEnd) => void;
+  /** Called once for every request that ends, with its id and outcome (property tests); the fast path serves it too. */
   onRequestEnd?: (end: RequestEnd) => void;
+  /**
+   * `full` runs the full simulation even when the fast path would give the same numbers
+   * (validation through the full engine, equality properties); default `auto`.
+   */
+  engine?: 'auto' | 'full';
 }
 
 export interface SimulationResult {
@@ -156,6 +165,8 @@ export class Simulation {
     this.pipeline = new ClientPipeline(scenario, clients, table, clock, queue, this.workload, retryDemand, this.ledger, instances, this.health, this.detectors, recovery, {
       onPick: options.onPick,
       onRetry: options.onRetry,
+      onRequestStart: options.onRequestStart,
+      onAttemptEnd: options.onAttemptEnd,
     });
     instances.connect(this.pipeline);
   }

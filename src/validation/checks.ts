@@ -278,12 +278,18 @@ export const QUEUEING_CHECKS: readonly QueueingCheck[] = [
   },
 ];
 
-export function runCheck(check: QueueingCheck, mode: CheckMode): CheckOutcome {
+/**
+ * Runs a check's replications. `engine: 'full'` takes the full simulation (the engine of runs
+ * with faults, retries and detectors) where the fast path would otherwise serve these
+ * fault-free scenarios; the two give the same numbers (test/sim/fast-path.test.ts), and this
+ * checks the full engine against theory directly.
+ */
+export function runCheck(check: QueueingCheck, mode: CheckMode, engine: 'auto' | 'full' = 'auto'): CheckOutcome {
   const scenario = check.scenario(mode);
   const estimates: number[] = [];
   let requests = 0;
   for (let r = 0; r < scenario.replications; r++) {
-    const m = simulateReplication(scenario, r);
+    const m = simulateReplication(scenario, r, scenario.balancer, { engine });
     estimates.push(check.metric === 'latency.mean' ? m.latency.mean : m.latency.p99);
     requests += m.completed;
   }
