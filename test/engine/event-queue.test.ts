@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventQueue, MAX_PRIORITY } from '../../src/engine/event-queue.js';
+import { EventQueue, MAX_PRIORITY, TieredEventQueue } from '../../src/engine/event-queue.js';
 
 describe('EventQueue', () => {
   it('pops in (time, priority, insertion) order, a total order with no random ties', () => {
@@ -51,5 +51,44 @@ describe('EventQueue', () => {
     expect(order).toEqual([3, 4, 1]);
     expect(q.pop()).toBe(false);
     expect(q.peekTime()).toBe(Infinity);
+  });
+});
+
+describe('TieredEventQueue', () => {
+  it('pops foreground and background events in exactly the order one EventQueue pops them all (property)', () => {
+    // Interleaved pushes (to either tier) and pops, the way an event loop schedules from what it pops.
+    const step = fc.oneof(
+      fc.record({ push: fc.constant(true), background: fc.boolean(), delay: fc.integer({ min: 0, max: 5 }), priority: fc.integer({ min: 0, max: 20 }) }),
+      fc.record({ push: fc.constant(false) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 400 }), (steps) => {
+        const one = new EventQueue(16);
+        const tiered = new TieredEventQueue(16);
+        let now = 0;
+        let target = 0;
+        for (const s of steps) {
+          if (s.push) {
+            one.push(now + s.delay, s.priority, target);
+            if (s.background) tiered.pushBackground(now + s.delay, s.priority, target);
+            else tiered.push(now + s.delay, s.priority, target);
+            target++;
+          } else {
+            expect(tiered.peekTime()).toBe(one.peekTime());
+            const popped = one.pop();
+            expect(tiered.pop()).toBe(popped);
+            if (!popped) continue;
+            expect([tiered.popTime, tiered.popKind, tiered.popTarget]).toEqual([one.popTime, one.popKind, one.popTarget]);
+            now = one.popTime;
+          }
+        }
+        while (one.pop()) {
+          expect(tiered.pop()).toBe(true);
+          expect([tiered.popTime, tiered.popKind, tiered.popTarget]).toEqual([one.popTime, one.popKind, one.popTarget]);
+        }
+        expect(tiered.pop()).toBe(false);
+        expect(tiered.foregroundSize).toBe(0);
+      }),
+    );
   });
 });
