@@ -217,8 +217,13 @@ export class FaultInjection {
       this.tracker.faultEnded(this.clock.now, this.episodeFault[id]!);
       this.health.checkRecovered(i);
     }
-    // Random faults recur while requests still arrive; afterwards the run only drains.
-    if (!this.arrivalsDone && this.scenario.faults[episode.source]?.kind === 'random') this.addEpisode(this.randomFaults.next(episode));
+    // Random faults recur while requests still arrive; afterwards the run only drains. The next
+    // episode takes over this one's slot, so recurring faults keep no history.
+    if (!this.arrivalsDone && this.scenario.faults[episode.source]?.kind === 'random') {
+      this.episodes[id] = this.randomFaults.next(episode);
+      this.episodeFault[id] = -1;
+      this.queue.push(this.episodes[id]!.start, EV_FAULT_START, id);
+    }
   }
 
   private scheduleRestart(i: number): void {

@@ -52,21 +52,35 @@ interface OpenFault {
   recoveredAt: number;
 }
 
+/**
+ * Memory is O(instances + faults not yet over): a fault is dropped once it has ended and
+ * recovered (or ended with its instance never back), its detection and recovery times folded
+ * into running sums, so a long run with recurring random faults does not grow with them.
+ */
 export class FaultTracker {
   readonly events: SimEvent[] = [];
-  private readonly faults: OpenFault[] = [];
+  /** Faults still in progress, by id (faultEnded finds them here). */
+  private readonly open = new Map<number, OpenFault>();
   /**
    * Per instance, its faults still waiting for a detection or a recovery, oldest first: what a
    * detection or a return to rotation looks at, so neither scans every fault of the run.
    */
   private readonly pending: OpenFault[][];
+  /** Per instance: a fault of it overlapped the time after the warm-up. */
+  private readonly faultyAfterWarmup: Uint8Array;
+  private faultCount = 0;
+  private readonly toDetect = new RunningStats();
+  private readonly toRecover = new RunningStats();
   falsePositives = 0;
 
   constructor(
     instances: number,
     private readonly keepEvents: boolean,
+    /** Faults that ended before this time do not count as faulty instances (F). */
+    private readonly warmup = 0,
   ) {
     this.pending = Array.from({ length: instances }, () => []);
+    this.faultyAfterWarmup = new Uint8Array(instances);
   }
 
   log(time: number, kind: EventKind, instance: number, client: number, cause: string): void {
@@ -74,18 +88,20 @@ export class FaultTracker {
   }
 
   faultStarted(time: number, instance: number, mode: string, cause: string): number {
-    const id = this.faults.length;
+    const id = this.faultCount++;
     const fault: OpenFault = { id, instance, mode, start: time, end: Infinity, detectedAt: NaN, recoveredAt: NaN };
-    this.faults.push(fault);
+    this.open.set(id, fault);
     this.pending[instance]!.push(fault);
     this.log(time, 'fault_start', instance, -1, `${mode}${cause ? ` ${cause}` : ''}`);
     return id;
   }
 
   faultEnded(time: number, id: number): void {
-    const fault = this.faults[id]!;
-    if (fault.end !== Infinity) return;
+    const fault = this.open.get(id);
+    if (fault === undefined) return;
+    this.open.delete(id);
     fault.end = time;
+    if (time >= this.warmup) this.faultyAfterWarmup[fault.instance] = 1;
     this.log(time, 'fault_end', fault.instance, -1, fault.mode);
   }
 
@@ -95,7 +111,10 @@ export class FaultTracker {
     for (const fault of this.pending[instance]!) {
       if (fault.end !== Infinity) continue;
       any = true;
-      if (Number.isNaN(fault.detectedAt)) fault.detectedAt = time;
+      if (Number.isNaN(fault.detectedAt)) {
+        fault.detectedAt = time;
+        this.toDetect.add(time - fault.start);
+      }
     }
     if (!any) this.falsePositives++;
   }
@@ -111,16 +130,24 @@ export class FaultTracker {
         continue;
       }
       fault.recoveredAt = time;
+      this.toRecover.add(time - fault.start);
       this.log(time, 'recovered', instance, -1, fault.mode);
     }
     pending.length = kept;
   }
 
-  /** Instances with a fault overlapping [from, to]. */
-  faultyInstancesBetween(from: number, to: number): number {
-    const seen = new Set<number>();
-    for (const f of this.faults) if (f.start <= to && f.end >= from) seen.add(f.instance);
-    return seen.size;
+  /** Instances with a fault overlapping the time from the warm-up to the end of the run. */
+  faultyInstances(): number {
+    let count = 0;
+    for (let i = 0; i < this.faultyAfterWarmup.length; i++) if (this.faultyAfterWarmup[i] === 1) count++;
+    for (const fault of this.open.values()) {
+      // Still in progress at the end of the run: it overlaps whatever the warm-up.
+      if (this.faultyAfterWarmup[fault.instance] === 0) {
+        this.faultyAfterWarmup[fault.instance] = 1;
+        count++;
+      }
+    }
+    return count;
   }
 
   summary(): {
@@ -131,17 +158,30 @@ export class FaultTracker {
     meanTimeToRecover: number;
     maxTimeToRecover: number;
   } {
-    const detect = this.faults.filter((f) => !Number.isNaN(f.detectedAt)).map((f) => f.detectedAt - f.start);
-    const recover = this.faults.filter((f) => !Number.isNaN(f.recoveredAt)).map((f) => f.recoveredAt - f.start);
-    const mean = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
-    const max = (xs: number[]) => (xs.length === 0 ? NaN : Math.max(...xs));
     return {
-      faults: this.faults.length,
-      meanTimeToDetect: mean(detect),
-      maxTimeToDetect: max(detect),
-      missed: this.faults.filter((f) => Number.isNaN(f.detectedAt)).length,
-      meanTimeToRecover: mean(recover),
-      maxTimeToRecover: max(recover),
+      faults: this.faultCount,
+      meanTimeToDetect: this.toDetect.mean,
+      maxTimeToDetect: this.toDetect.max,
+      missed: this.faultCount - this.toDetect.count,
+      meanTimeToRecover: this.toRecover.mean,
+      maxTimeToRecover: this.toRecover.max,
     };
+  }
+}
+
+/** Count, mean and maximum of a stream of durations (NaN while empty). */
+class RunningStats {
+  count = 0;
+  private sum = 0;
+  max = NaN;
+
+  add(x: number): void {
+    this.count++;
+    this.sum += x;
+    this.max = this.count === 1 ? x : Math.max(this.max, x);
+  }
+
+  get mean(): number {
+    return this.count === 0 ? NaN : this.sum / this.count;
   }
 }

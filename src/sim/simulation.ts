@@ -122,7 +122,7 @@ export class Simulation {
     const queue = this.queue;
     const table = new FlightTable(1024);
     this.workload = new Workload(scenario, streams);
-    this.tracker = new FaultTracker(n, options.recordEvents === true);
+    this.tracker = new FaultTracker(n, options.recordEvents === true, scenario.warmup);
     this.timeseries = options.recordTimeSeries ? new TimeSeries(scenario.timeseries.window) : null;
     this.ledger = new RequestLedger(scenario.warmup, this.timeseries, options.onRequestEnd);
     this.drain = scenario.drain ?? Infinity;
@@ -278,7 +278,7 @@ export class Simulation {
         simulatedTime: now,
       },
       {
-        faultyInstances: this.tracker.faultyInstancesBetween(warmup, Math.max(warmup, now)),
+        faultyInstances: this.tracker.faultyInstances(),
         recovered: ledger.recovered,
         detection: {
           faults: faults.faults,
