@@ -3,7 +3,8 @@
  * client, fed by every attempt's outcome), Envoy active health checking (per client or one
  * central checker), heartbeats to a central phi-accrual or timeout detector, and the
  * Kubernetes liveness probe that restarts a hung instance. Their verdicts go to HealthViews,
- * which rebuilds the balancers' endpoint sets; their state machines live in src/detect.
+ * which moves instances in and out of each client's rotation; their state machines live in
+ * src/detect.
  *
  * Simplifications, stated where they apply:
  * - A health check's result is decided by the instance's state when the check is sent
