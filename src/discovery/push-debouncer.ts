@@ -132,9 +132,10 @@ export class PushDebouncer implements TimedModel {
   }
 
   private pushWorker(now: number): void {
-    const eventDelay = now - this.windowStart;
-    const quietTime = now - this.lastUpdate;
-    if (eventDelay >= this.config.max || quietTime >= this.config.after) {
+    // Compared as instants rather than as Go's elapsed durations, so that the re-armed timer
+    // (`lastUpdate + after`) is always strictly later than `now` in floating point.
+    const quiet = this.lastUpdate + this.config.after;
+    if (now >= this.windowStart + this.config.max || now >= quiet) {
       if (this.pending !== null) {
         const request: PushRequest = { full: this.pending.full, eventTimes: this.pending.eventTimes, debounced: true };
         this.free = false;
@@ -144,7 +145,7 @@ export class PushDebouncer implements TimedModel {
         this.onPush(request, now);
       }
     } else {
-      this.timerAt = now + (this.config.after - quietTime);
+      this.timerAt = quiet;
     }
   }
 
