@@ -9,6 +9,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { resolveBalancerModules } from './balancer-modules.js';
 import { loadDataFiles } from './data-files.js';
+import { NOT_YET_SIMULATED_MESSAGE, notYetSimulatedKeys } from './not-yet-simulated.js';
 import { formatProblem, ScenarioError, sortProblems, type ScenarioProblem } from './errors.js';
 import { describeIssues, type KeyPath } from './issues.js';
 import { formatPath, renderValue } from './render-value.js';
@@ -119,6 +120,8 @@ function resolveRaw(original: unknown, context: ResolveContext): LoadedScenario 
   if (!parsed.success || problems.length > 0) throw new ScenarioError(sortProblems(problems, context.set));
 
   const scenario = parsed.data;
+  const gated = notYetSimulatedKeys(scenario).map((key) => problemAt([key], NOT_YET_SIMULATED_MESSAGE, 'key'));
+  if (gated.length > 0) throw new ScenarioError(gated);
   const files = { baseDir: context.baseDir, displayDir: context.displayDir, problemAt };
   const dataProblems = [...loadDataFiles(scenario, files), ...resolveBalancerModules(scenario, files)];
   if (dataProblems.length > 0) throw new ScenarioError(dataProblems);
