@@ -113,6 +113,12 @@ export class ControlPlane implements TimedModel {
     return { pushes, events: this.debouncer.counts.events, sends, meanQueueTime: sends > 0 ? queueTimeTotal / sends : 0, maxQueueTime: queueTimeMax };
   }
 
+  /** istiod starts with this slice already in its index (and every proxy already has it). */
+  seed(snapshot: EndpointSnapshot): void {
+    if (this.index.version !== 0) throw new Error('control plane: seed after the first update');
+    this.index = snapshot;
+  }
+
   /** The EndpointSlice controller committed `snapshot` (at `snapshot.writtenAt` ≤ now). */
   sliceWritten(now: number, snapshot: EndpointSnapshot): void {
     this.run(now, false);

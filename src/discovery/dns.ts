@@ -67,6 +67,12 @@ export class DnsServer implements TimedModel, DnsResolver {
     this.answer = { version: 0, ids: [], ttl: config.ttl, producedAt: 0 };
   }
 
+  /** The server starts knowing this slice. */
+  seed(snapshot: EndpointSnapshot): void {
+    if (this.answer.version !== 0) throw new Error('dns server: seed after the first update');
+    this.answer = { version: snapshot.version, ids: Object.freeze(snapshot.endpoints.filter((e) => e.ready).map((e) => e.id)), ttl: this.config.ttl, producedAt: snapshot.writtenAt };
+  }
+
   sliceWritten(now: number, snapshot: EndpointSnapshot): void {
     this.advance(now);
     const lag = this.config.informerLag();

@@ -77,6 +77,22 @@ export class EndpointSliceController implements TimedModel {
   }
 
   /**
+   * The state at the start of a run: these pods exist and the slice listing them was written
+   * long ago (version 1, no changes). Returns that write, for discovery to start from.
+   */
+  seed(now: number, pods: ReadonlyArray<{ id: number } & PodEndpointState>): EndpointSnapshot {
+    if (this.version !== 0) throw new Error('endpoint slice controller: seed after the first write');
+    this.lastTime = now;
+    this.freeAt = now;
+    for (const p of pods) this.pods.set(p.id, { ready: p.ready, terminating: p.terminating, changedAt: now });
+    this.written = [...this.pods.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([id, p]): SliceEndpoint => ({ id, ready: p.ready && !p.terminating, serving: p.ready, terminating: p.terminating }));
+    this.version = 1;
+    return Object.freeze({ version: 1, endpoints: Object.freeze(this.written), changes: Object.freeze([]), writtenAt: now, triggerTime: now });
+  }
+
+  /**
    * A pod was added, updated or deleted (`state` null) at `now`. Updates that change neither
    * readiness nor termination are ignored, as the controller's `podEndpointsChanged` does.
    */

@@ -61,6 +61,13 @@ export type DeploymentEvent =
   | { readonly time: number; readonly kind: 'replicaset-scaled'; readonly revision: number; readonly from: number; readonly to: number }
   | { readonly time: number; readonly kind: 'rollout-started' | 'rollout-complete'; readonly revision: number };
 
+export interface DeploymentOptions {
+  /** Id of the first pod (later pods count up from it). */
+  readonly firstPodId?: number;
+  /** The initial replicas exist, Running and Ready, when the run starts (Pod.warm). */
+  readonly warm?: boolean;
+}
+
 export interface DeploymentStatus {
   /** spec.replicas. */
   readonly replicas: number;
@@ -118,7 +125,7 @@ export class Deployment implements TimedModel {
     replicas: number,
     now: number,
     private readonly emit: (event: DeploymentEvent) => void,
-    firstPodId = 0,
+    options: DeploymentOptions = {},
   ) {
     checkReplicas(replicas);
     if (!(Number.isSafeInteger(config.minReadySeconds) && config.minReadySeconds >= 0)) {
@@ -137,10 +144,15 @@ export class Deployment implements TimedModel {
       this.unavailable = 0;
     }
     this.desired = replicas;
-    this.nextPodId = firstPodId;
+    this.nextPodId = options.firstPodId ?? 0;
     this.lastTime = now;
     this.newRevision(now, template);
-    this.completeRevision = 0;
+    if (options.warm === true) {
+      const rs = this.newestSet();
+      rs.replicas = replicas;
+      for (let i = 0; i < replicas; i++) this.createPod(now, rs, true);
+    }
+    this.completeRevision = options.warm === true ? this.revision : 0;
     this.sync(now);
   }
 
@@ -399,15 +411,16 @@ export class Deployment implements TimedModel {
     return changed;
   }
 
-  private createPod(now: number, rs: ReplicaSet): void {
+  private createPod(now: number, rs: ReplicaSet, warm = false): void {
     const id = this.nextPodId++;
     const t = rs.template;
+    const emit = (event: PodEvent) => this.onPodEvent(event, rs.revision);
     const entry: PodEntry = {
       revision: rs.revision,
-      availableNoted: false,
-      pod: new Pod(id, now, { schedulingDelay: t.schedulingDelay(), startupTime: t.startupTime() }, t.readiness, t.termination, (event) =>
-        this.onPodEvent(event, rs.revision),
-      ),
+      availableNoted: warm,
+      pod: warm
+        ? Pod.warm(id, now, t.readiness, t.termination, emit)
+        : new Pod(id, now, { schedulingDelay: t.schedulingDelay(), startupTime: t.startupTime() }, t.readiness, t.termination, emit),
     };
     this.entries.set(id, entry);
     this.emit({ time: now, kind: 'created', pod: id, revision: rs.revision });

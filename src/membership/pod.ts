@@ -41,6 +41,9 @@
 import { KubernetesProbe, type KubernetesProbeConfig } from '../detect/kubernetes-probe.js';
 import type { TimedModel } from '../engine/timed-model.js';
 
+/** How long a warm pod (one that exists when the run starts) has been running and Ready. */
+export const WARM_POD_AGE = 3_600_000;
+
 /** The kubelet's floor on the time between SIGTERM and SIGKILL. */
 export const MINIMUM_GRACE_PERIOD_MS = 2000;
 
@@ -157,6 +160,33 @@ export class Pod implements TimedModel {
     this.lastTime = now;
     this.readyTransitionAt = now;
     this.probe = new KubernetesProbe('readiness', readiness);
+  }
+
+  /**
+   * A pod that has been Running and Ready for WARM_POD_AGE when the run starts at `now`: the
+   * instances a scenario starts with. Its probe has passed ever since.
+   */
+  static warm(
+    id: number,
+    now: number,
+    readiness: Readonly<KubernetesProbeConfig>,
+    terminationConfig: TerminationConfig,
+    emit: (event: PodEvent) => void,
+  ): Pod {
+    const started = now - WARM_POD_AGE;
+    const pod = new Pod(id, started, { schedulingDelay: 0, startupTime: 0 }, readiness, terminationConfig, emit);
+    pod.lastTime = now;
+    pod.phase = 'Running';
+    pod.startedAt = started;
+    pod.listeningAt = started;
+    pod.stages.listening = true;
+    pod.probe.onContainerStart(started);
+    for (let i = 0; i < readiness.successThreshold; i++) pod.probe.onResult(true);
+    pod.ready = true;
+    pod.readyTransitionAt = started;
+    // The probe ticks on its own grid from the container start.
+    pod.nextProbeAt = started + Math.ceil((now - started) / readiness.period) * readiness.period;
+    return pod;
   }
 
   get podPhase(): PodPhase {
