@@ -181,11 +181,15 @@ export class StrictDnsRefresh implements TimedModel {
     return this.lookups;
   }
 
-  /** The cluster starts: its first resolution runs now. */
-  start(now: number): void {
+  /**
+   * The cluster starts: its first resolution runs at `firstQueryAt` (default now). A later
+   * first query gives clients that joined the mesh at different times their own phase.
+   */
+  start(now: number, firstQueryAt = now): void {
     this.advance(now);
     if (this.queryAt !== Infinity || this.inFlight !== null) throw new Error('strict dns: started twice');
-    this.queryAt = now;
+    if (!(firstQueryAt >= now)) throw new RangeError(`strict dns: first query at ${firstQueryAt}, before now (${now})`);
+    this.queryAt = firstQueryAt;
     this.advance(now);
   }
 

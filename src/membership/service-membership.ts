@@ -38,6 +38,11 @@ export type DiscoveryConfig =
       readonly cache: DnsCachePolicy | null;
       /** Per client: Envoy STRICT_DNS, or an application resolver cache of `ttl` seconds. */
       readonly client: { readonly kind: 'strict-dns'; readonly config: (client: number) => StrictDnsConfig } | { readonly kind: 'resolver-cache'; readonly ttl: number };
+      /**
+       * Per client: when its first re-resolution comes after the start (ms), in [0, its refresh
+       * interval). Clients that started at different times do not refresh in lockstep.
+       */
+      readonly phase: (client: number) => number;
     };
 
 export interface ServiceMembershipConfig {
@@ -177,7 +182,10 @@ export class ServiceMembership implements TimedModel {
       view.applySnapshot(now, initial);
       this.tracker.applied(client, initial.version, now);
     });
-    for (const m of members) if (m instanceof StrictDnsRefresh) m.start(now);
+    if (discovery.kind === 'dns') {
+      let client = 0;
+      for (const m of members) if (m instanceof StrictDnsRefresh) m.start(now, now + discovery.phase(client++));
+    }
     // The pods first, then the slice controller, then discovery: a change flows down the chain
     // within one instant.
     this.group = new TimedGroup([this.deployment, this.slices, ...members]);

@@ -7,7 +7,8 @@
  * Streams (per replication): `membership/scheduling`, `membership/startup` (and
  * `membership/startup/change-<i>` for a rollout with its own start-up time),
  * `discovery/slice-sync`, `discovery/informer`, `discovery/push`, and per client c
- * `discovery/send/<c>`, `discovery/delivery/<c>`, `discovery/dns-lookup/<c>`.
+ * `discovery/send/<c>`, `discovery/delivery/<c>`, `discovery/dns-lookup/<c>`, `discovery/dns-phase/<c>`
+ * (the client's refresh phase: uniform over its refresh interval).
  *
  * `runMembership` runs the membership on its own (no requests): the scenario's changes at
  * their times, until the scenario's duration, and returns ServiceMembership's report.
@@ -104,6 +105,11 @@ export function membershipConfig(scenario: Scenario, rng: RngFactory): ServiceMe
                     return { kind: 'strict-dns' as const, config: (c: number) => ({ refreshRate, respectDnsTtl, lookupLatency: lookups[c]! }) };
                   })()
                 : { kind: 'resolver-cache' as const, ttl: d.client.ttl / 1000 },
+            phase: (() => {
+              const interval = d.client.kind === 'strict-dns' ? d.client.refreshRate : d.client.ttl;
+              const phases = Array.from({ length: clients }, (_, c) => rng(`discovery/dns-phase/${c}`).next() * interval);
+              return (c: number) => phases[c]!;
+            })(),
           },
   };
 }

@@ -99,3 +99,11 @@ describe('a scenario with these keys, until the simulation runs them', () => {
     expect(scenarioError(() => runScenario(s)).message).toMatch(/not yet supported/);
   });
 });
+
+describe('runMembership’s way in', () => {
+  it('accepts the keys when asked to (allowUnsimulatedKeys), for membership on its own', () => {
+    const input = parse(`${MINIMAL_YAML}membership: { changes: [{ kind: scale, at: 5s, replicas: 2 }] }\n`);
+    const { scenario } = resolveScenario(input, { allowUnsimulatedKeys: true });
+    expect(scenario.membership?.changes).toEqual([{ kind: 'scale', at: 5000, replicas: 2 }]);
+  });
+});
