@@ -43,15 +43,14 @@ function rollout(preStop: string | undefined) {
 }
 
 console.log(`Rolling update of 10 pods (25 % / 25 %), 8 sidecars, Istio-like xDS, ${REPLICATIONS} replications`);
-console.log('| preStop | (pod, sidecar) pairs routed after SIGTERM | longest | removal p99 | convergence max | rollout | sidecar deficit (pod·s) | min routable |');
+console.log('| preStop | (pod, sidecar) pairs routed after SIGTERM | longest | removal p99 | convergence max | rollout | min available | sidecar deficit (pod·s) | min routable |');
 for (const preStop of [undefined, '1s', '5s']) {
-  const reports = rollout(preStop);
-  const r = reports.map((x) => x);
+  const r = rollout(preStop);
   console.log(
     `| ${preStop ?? 'none'} | ${mean(r.map((x) => x.exposure.afterSigterm.pairs)).toFixed(1)} of 80 | ${ms(Math.max(...r.map((x) => x.exposure.afterSigterm.max)))} | ` +
       `${ms(mean(r.map((x) => x.propagation.removals.p99)))} | ${ms(Math.max(...r.map((x) => x.propagation.convergence.max)))} | ` +
       `${(mean(r.map((x) => x.rollouts[0]!.completedAt! - x.rollouts[0]!.startedAt)) / 1000).toFixed(1)} s | ` +
-      `${(mean(r.map((x) => x.capacity.maxClientDeficit)) / 1000).toFixed(1)} | ${Math.min(...r.map((x) => x.capacity.minRoutable))} |`,
+      `${Math.min(...r.map((x) => x.capacity.minAvailable))} | ${(mean(r.map((x) => x.capacity.maxClientDeficit)) / 1000).toFixed(1)} | ${Math.min(...r.map((x) => x.capacity.minRoutable))} |`,
   );
 }
 
