@@ -102,7 +102,7 @@ export class ServiceMembership implements TimedModel {
   private readonly views: SidecarEndpoints[];
   private readonly group: TimedGroup;
   private readonly pods = new Map<number, PodRecord>();
-  /** (pod, client) → when the client stopped routing to the pod. */
+  /** Per client: pod → when the client stopped routing to it. */
   private readonly removedAt: Array<Map<number, number>>;
   private readonly rollouts = new Map<number, { startedAt: number; completedAt: number | null }>();
   private integratedTo: number;
@@ -136,6 +136,7 @@ export class ServiceMembership implements TimedModel {
 
     let onWrite: (snapshot: EndpointSnapshot) => void;
     let seed: (snapshot: EndpointSnapshot) => void;
+    const refreshes: StrictDnsRefresh[] = [];
     const discovery = config.discovery;
     if (discovery.kind === 'xds') {
       const cp = new ControlPlane(discovery.controlPlane, clients, (d) => {
@@ -157,12 +158,13 @@ export class ServiceMembership implements TimedModel {
           this.integrate(at);
           apply(client, a.version, a.ids, at);
         };
-        members.push(
+        refreshes.push(
           discovery.client.kind === 'strict-dns'
             ? new StrictDnsRefresh(shared, discovery.client.config(client), onResolve)
             : new StrictDnsRefresh(new DnsCache(shared, { kind: 'fixed', ttl: discovery.client.ttl }), { refreshRate: discovery.client.ttl * 1000, respectDnsTtl: false, lookupLatency: () => 0 }, onResolve),
         );
       }
+      members.push(...refreshes);
     }
     this.slices = new EndpointSliceController(config.slices, (s) => {
       this.tracker.written(s);
@@ -182,10 +184,7 @@ export class ServiceMembership implements TimedModel {
       view.applySnapshot(now, initial);
       this.tracker.applied(client, initial.version, now);
     });
-    if (discovery.kind === 'dns') {
-      let client = 0;
-      for (const m of members) if (m instanceof StrictDnsRefresh) m.start(now, now + discovery.phase(client++));
-    }
+    if (discovery.kind === 'dns') refreshes.forEach((r, client) => r.start(now, now + discovery.phase(client)));
     // The pods first, then the slice controller, then discovery: a change flows down the chain
     // within one instant.
     this.group = new TimedGroup([this.deployment, this.slices, ...members]);
