@@ -14,32 +14,20 @@
  * their times, until the scenario's duration, and returns ServiceMembership's report.
  */
 import { resolveKubernetesProbeConfig } from '../detect/kubernetes-probe.js';
-import { istioPushThrottle } from '../discovery/control-plane.js';
 import { streamFactory, type RngFactory } from '../engine/rng.js';
 import { advanceUntil } from '../engine/timed-model.js';
 import type { PodTemplate } from '../membership/deployment.js';
 import type { IntOrPercent } from '../membership/rollout-math.js';
 import { ServiceMembership, type MembershipReport, type ServiceMembershipConfig } from '../membership/service-membership.js';
 import { createSampler } from '../model/distributions/index.js';
-import type { DistributionSpec, Scenario } from './schema.js';
+import { scenarioSchema, type DistributionSpec, type Scenario } from './schema.js';
 
 type Membership = NonNullable<Scenario['membership']>;
 type Discovery = NonNullable<Scenario['discovery']>;
 
-const DEFAULT_MEMBERSHIP: Membership = {
-  pod: { readiness: { period: 10_000, timeout: 1000, initialDelay: 0, successThreshold: 1, failureThreshold: 3 }, termination: { gracePeriod: 30_000, exitDelay: 0 } },
-  strategy: { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: '25%' },
-  minReadySeconds: 0,
-  changes: [],
-};
-
-const DEFAULT_DISCOVERY: Discovery = {
-  kind: 'xds',
-  endpointSlice: { batchPeriod: 0 },
-  debounce: { after: 100, max: 10_000, eds: true },
-  throttle: istioPushThrottle(2),
-  ignoreHealthOnHostRemoval: false,
-};
+// The keys' own defaults: membership without changes, and xDS discovery when `discovery` is left out.
+const DEFAULT_MEMBERSHIP: Membership = scenarioSchema.shape.membership.unwrap().parse({});
+const DEFAULT_DISCOVERY: Discovery = scenarioSchema.shape.discovery.unwrap().parse({ kind: 'xds' });
 
 /** A duration source on a named stream; 0 when the scenario leaves the delay out. */
 function delay(spec: DistributionSpec | undefined, rng: RngFactory, stream: string): () => number {

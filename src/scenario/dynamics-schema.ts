@@ -40,6 +40,8 @@ const wholeSeconds = (what: string) =>
 export function dynamicsKeys<D extends z.ZodType>(distribution: D) {
   const delay = (description: string) => distribution.optional().describe(`${description}; default 0`);
 
+  // Nested objects default through `prefault`: the empty object is parsed, so each field's own
+  // default applies and is written once.
   const readiness = z
     .strictObject({
       period: positiveDuration.default(10_000),
@@ -63,8 +65,8 @@ export function dynamicsKeys<D extends z.ZodType>(distribution: D) {
     .strictObject({
       scheduling: delay('pod created → container running (scheduling, image pull)'),
       startup: delay('container running → accepting connections'),
-      readiness: readiness.default({ period: 10_000, timeout: 1000, initialDelay: 0, successThreshold: 1, failureThreshold: 3 }),
-      termination: termination.default({ gracePeriod: 30_000, exitDelay: 0 }),
+      readiness: readiness.prefault({}),
+      termination: termination.prefault({}),
     })
     .describe('the pod template');
 
@@ -89,11 +91,8 @@ export function dynamicsKeys<D extends z.ZodType>(distribution: D) {
 
   const membership = z
     .strictObject({
-      pod: pod.default({
-        readiness: { period: 10_000, timeout: 1000, initialDelay: 0, successThreshold: 1, failureThreshold: 3 },
-        termination: { gracePeriod: 30_000, exitDelay: 0 },
-      }),
-      strategy: strategy.default({ type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: '25%' }),
+      pod: pod.prefault({}),
+      strategy: strategy.prefault({ type: 'RollingUpdate' }),
       minReadySeconds: wholeSeconds('minReadySeconds').default(0),
       changes: z.array(change).default([]),
     })
@@ -104,7 +103,7 @@ export function dynamicsKeys<D extends z.ZodType>(distribution: D) {
       batchPeriod: duration.default(0).describe('--endpointslice-updates-batch-period'),
       syncLatency: delay('controller sync and API write'),
     })
-    .default({ batchPeriod: 0 });
+    .prefault({});
 
   const dnsClient = z.discriminatedUnion('kind', [
     z.strictObject({
@@ -130,7 +129,7 @@ export function dynamicsKeys<D extends z.ZodType>(distribution: D) {
             max: duration.default(10_000).describe('PILOT_DEBOUNCE_MAX'),
             eds: z.boolean().default(true).describe('PILOT_ENABLE_EDS_DEBOUNCE'),
           })
-          .default({ after: 100, max: 10_000, eds: true }),
+          .prefault({}),
         pushTime: delay('debounced push → every proxy queued'),
         throttle: z.int().positive().default(25).describe('PILOT_PUSH_THROTTLE: concurrent sends (Istio on 2 cores: 25)'),
         send: delay('one proxy’s send, holding a throttle slot'),
@@ -152,9 +151,9 @@ export function dynamicsKeys<D extends z.ZodType>(distribution: D) {
             }),
             z.literal('none'),
           ])
-          .default({ minTtl: 5000, maxTtl: 3_600_000 })
+          .prefault({})
           .describe('CoreDNS cache plugin (kubeadm writes `cache 30`: maxTtl 30s), or none'),
-        client: dnsClient.default({ kind: 'strict-dns', refreshRate: 5000, respectDnsTtl: false }),
+        client: dnsClient.prefault({ kind: 'strict-dns' }),
         ignoreHealthOnHostRemoval: z.boolean().default(false).describe('Envoy ignore_health_on_host_removal'),
       })
       .describe('headless Service DNS: CoreDNS answers, caches hold answers, clients refresh'),
