@@ -102,11 +102,6 @@ export class ControlPlane implements TimedModel {
     this.debouncer = new PushDebouncer(config.debounce, (request, now) => this.startPush(request, now));
   }
 
-  /** istiod's endpoint index: the latest slice write it has seen. */
-  get indexedVersion(): number {
-    return this.index.version;
-  }
-
   /** Pushes started, sends made, and the push-queue wait (pilot_proxy_queue_time) in ms. */
   get counters(): { pushes: number; events: number; sends: number; meanQueueTime: number; maxQueueTime: number } {
     const { pushes, sends, queueTimeTotal, queueTimeMax } = this.stats;

@@ -143,9 +143,8 @@ export class DnsCache implements DnsResolver {
     const answer = this.upstream.resolve(now);
     const keep = this.policy.kind === 'fixed' ? this.policy.ttl : Math.min(Math.max(answer.ttl, this.policy.minTtl), this.policy.maxTtl);
     this.expiresAt = now + keep * 1000;
-    this.cached = { ...answer, ttl: keep };
     // A cache that keeps nothing passes answers through.
-    if (keep === 0) this.cached = null;
+    this.cached = keep > 0 ? { ...answer, ttl: keep } : null;
     return { ...answer, ttl: keep };
   }
 }
@@ -165,7 +164,6 @@ export class StrictDnsRefresh implements TimedModel {
   private queryAt = Infinity;
   private inFlight: { answer: DnsAnswer; returnsAt: number } | null = null;
   private lastTime = -Infinity;
-  private lookups = 0;
 
   constructor(
     private readonly resolver: DnsResolver,
@@ -175,10 +173,6 @@ export class StrictDnsRefresh implements TimedModel {
     if (!(config.refreshRate > 1 && Number.isFinite(config.refreshRate))) {
       throw new RangeError(`strict dns: refreshRate must be a finite duration > 1 ms, got ${config.refreshRate}`);
     }
-  }
-
-  get lookupCount(): number {
-    return this.lookups;
   }
 
   /**
@@ -215,7 +209,6 @@ export class StrictDnsRefresh implements TimedModel {
       this.queryAt = Infinity;
       const latency = this.config.lookupLatency();
       if (!(latency >= 0 && Number.isFinite(latency))) throw new RangeError(`strict dns: lookupLatency gave ${latency}`);
-      this.lookups++;
       this.inFlight = { answer: this.resolver.resolve(at), returnsAt: at + latency };
     }
   }

@@ -71,11 +71,6 @@ export class EndpointSliceController implements TimedModel {
     }
   }
 
-  /** The latest write (version 0 before the first). */
-  get currentVersion(): number {
-    return this.version;
-  }
-
   /**
    * The state at the start of a run: these pods exist and the slice listing them was written
    * long ago (version 1, no changes). Returns that write, for discovery to start from.

@@ -63,11 +63,6 @@ export class DueQueue<T> {
     }
     return top.item;
   }
-
-  /** Every item, in no particular order (for inspection). */
-  items(): T[] {
-    return this.heap.map((e) => e.item);
-  }
 }
 
 function before<T>(a: Entry<T>, b: Entry<T>): boolean {

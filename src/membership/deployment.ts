@@ -204,6 +204,11 @@ export class Deployment implements TimedModel {
     this.sync(now);
   }
 
+  /** The live pod `id` (undefined once it has ended). */
+  pod(id: number): Pod | undefined {
+    return this.entries.get(id)?.pod;
+  }
+
   /** Every pod that has not ended, in id order. */
   pods(): PodView[] {
     return [...this.entries.entries()].sort(([a], [b]) => a - b).map(([id, e]) => ({ id, revision: e.revision, pod: e.pod }));

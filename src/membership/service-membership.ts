@@ -278,7 +278,7 @@ export class ServiceMembership implements TimedModel {
       case 'ready':
       case 'unready':
       case 'deleting': {
-        const pod = this.deployment.pods().find((p) => p.id === e.pod)?.pod;
+        const pod = this.deployment.pod(e.pod);
         if (pod !== undefined) this.slices.podChanged(e.time, e.pod, pod.endpointState);
         return;
       }

@@ -25,7 +25,6 @@ import { duration, isNonNegative, isPositive, positiveDuration } from './common-
 import { formatDuration } from './duration.js';
 import { expectedText } from './expected-text.js';
 
-const ZERO = { dist: 'constant' as const, value: 0 };
 
 /** `25%` or a count, as Kubernetes' IntOrString. */
 const intOrPercent = z
