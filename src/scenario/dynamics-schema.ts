@@ -25,7 +25,6 @@ import { duration, isNonNegative, isPositive, positiveDuration } from './common-
 import { formatDuration } from './duration.js';
 import { expectedText } from './expected-text.js';
 
-
 /** `25%` or a count, as Kubernetes' IntOrString. */
 const intOrPercent = z
   .union([z.int().nonnegative(), z.string().regex(/^\d+(\.\d+)?%$/, 'a percentage such as "25%"')])
