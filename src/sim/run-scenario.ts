@@ -8,6 +8,7 @@ import { balancerLabel } from '../balancers/registry.js';
 import { summarizeReplications } from '../analysis/summarize.js';
 import type { RunResult, StrategyResult } from '../analysis/types.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
+import { assertSimulated } from '../scenario/not-yet-simulated.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MESHSIM_VERSION } from '../version.js';
 import { FastSimulation, runsOnFastPath } from './fast-simulation.js';
@@ -44,6 +45,7 @@ export function simulateReplication(
   balancer: BalancerConfig = scenario.balancer,
   options: SimulationOptions = {},
 ): ReplicationMetrics {
+  assertSimulated(scenario);
   if (runsOnFastPath(scenario, options)) return new FastSimulation(scenario, balancer, replication, options).run();
   return new Simulation(scenario, balancer, replication, options).run().metrics;
 }
@@ -58,6 +60,7 @@ export function simulateReplicationDetailed(
   balancer: BalancerConfig = scenario.balancer,
   options: SimulationOptions = {},
 ): SimulationResult {
+  assertSimulated(scenario);
   return new Simulation(scenario, balancer, replication, { recordEvents: true, recordTimeSeries: true, ...options }).run();
 }
 
