@@ -100,14 +100,12 @@ export class LeastRequestBalancer implements Balancer {
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
-    this.slots.assign(endpoints);
-    if (this.slowStart !== null) this.slots.extra!.set(this.slowStart.windowStartsFor(endpoints));
+    this.slots.assign(endpoints, this.slowStart);
     this.rebuild();
   }
 
   updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
-    this.slots.update(changed, removed);
-    if (this.slowStart !== null) this.slowStart.updateWindowStarts(this.slots, changed);
+    this.slots.update(changed, removed, this.slowStart);
     this.rebuild();
   }
 
@@ -119,9 +117,7 @@ export class LeastRequestBalancer implements Balancer {
     if (slots.extra !== null) this.windowStarts = slots.extra;
     const n = slots.length;
     this.n = n;
-    const slowStart = this.slowStart;
-    const inSlowStart = slowStart !== null && !slowStart.noHostsInSlowStart();
-    this.weighted = n >= 2 && (inSlowStart || !slots.weightsAreEqual());
+    this.weighted = slots.needsEdf(this.slowStart);
     this.members = typeof this.load.leastActiveOf === 'function' ? ascendingIdMask(this.ids, n) : 0;
     this.scheduler.rebuild(this.weighted ? n : 0, this.seed);
   }

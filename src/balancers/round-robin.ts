@@ -78,14 +78,12 @@ export class RoundRobinBalancer implements Balancer {
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
-    this.slots.assign(endpoints);
-    if (this.slowStart !== null) this.slots.extra!.set(this.slowStart.windowStartsFor(endpoints));
+    this.slots.assign(endpoints, this.slowStart);
     this.rebuild();
   }
 
   updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
-    this.slots.update(changed, removed);
-    if (this.slowStart !== null) this.slowStart.updateWindowStarts(this.slots, changed);
+    this.slots.update(changed, removed, this.slowStart);
     this.rebuild();
   }
 
@@ -98,9 +96,7 @@ export class RoundRobinBalancer implements Balancer {
     const n = slots.length;
     this.n = n;
     this.cursor = n === 0 ? 0 : this.index % n;
-    const slowStart = this.slowStart;
-    const inSlowStart = slowStart !== null && !slowStart.noHostsInSlowStart();
-    this.weighted = n >= 2 && (inSlowStart || !slots.weightsAreEqual());
+    this.weighted = slots.needsEdf(this.slowStart);
     this.scheduler.rebuild(this.weighted ? n : 0, this.seed);
   }
 

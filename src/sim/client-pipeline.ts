@@ -19,16 +19,14 @@
  * (every request has the same timeout), each with at most one timer event armed.
  */
 import type { BalancerConfig } from '../balancers/configs.js';
-import type { Balancer, PickContext } from '../balancers/types.js';
 import type { TieredEventQueue } from '../engine/event-queue.js';
 import type { RngFactory, RngStream } from '../engine/rng.js';
-import type { ActiveRequests } from '../load/active-requests.js';
 import type { Sampler } from '../model/distributions/index.js';
 import { ATTEMPT_IN_SERVICE, ATTEMPT_LIVE, ATTEMPT_PENDING, PENDING_AT_CLIENT, type FlightTable } from '../model/flight-table.js';
 import { IntFifo } from '../model/int-fifo.js';
 import { CircuitBreaker, resolveCircuitBreakerConfig } from '../recovery/circuit-breaker.js';
 import type { Scenario } from '../scenario/schema.js';
-import { createClientBalancers, type BalancerFactory } from './client-balancers.js';
+import { createClients, type BalancerFactory, type ClientBase } from './client-balancers.js';
 import type { Clock } from './clock.js';
 import type { Detectors } from './detectors.js';
 import { EV_REACH, EV_RETRY, EV_TIMEOUT, EV_TRY_TIMEOUT } from './event-kinds.js';
@@ -86,17 +84,7 @@ export interface AttemptEnd {
   readonly outcome: Outcome;
 }
 
-export interface Client {
-  readonly index: number;
-  readonly balancer: Balancer;
-  /** Whether the balancer takes onComplete / onBackendReport feedback (checked once, not per request). */
-  readonly wantsCompletions: boolean;
-  readonly wantsReports: boolean;
-  readonly load: ActiveRequests;
-  readonly context: PickContext;
-  /** (request slot, generation) pairs in deadline order: the timeout is the same for every request. */
-  readonly timeouts: IntFifo;
-  timerArmed: boolean;
+export interface Client extends ClientBase {
   /** (attempt slot, generation) pairs in per-try deadline order. */
   readonly tryTimeouts: IntFifo;
   tryTimerArmed: boolean;
@@ -109,7 +97,7 @@ export interface Client {
   readonly retryRandom: RngStream | null;
 }
 
-/** The clients of a run, each with its balancer (client-balancers.ts) and its request state. */
+/** The clients of a run (client-balancers.ts) with what retries, breakers and per-try timeouts need. */
 export function buildClients(
   scenario: Scenario,
   strategy: BalancerConfig,
@@ -119,15 +107,8 @@ export function buildClients(
   build: BalancerFactory | undefined,
 ): Client[] {
   const breakers = scenario.circuitBreakers;
-  return createClientBalancers(scenario, strategy, streams, now, { queueLength }, build).map(({ balancer, load }, c) => ({
-    index: c,
-    balancer,
-    wantsCompletions: typeof balancer.onComplete === 'function',
-    wantsReports: typeof balancer.onBackendReport === 'function',
-    load,
-    context: { key: -1 },
-    timeouts: new IntFifo(64),
-    timerArmed: false,
+  return createClients(scenario, strategy, streams, now, { queueLength }, build).map((base) => ({
+    ...base,
     tryTimeouts: new IntFifo(64),
     tryTimerArmed: false,
     activeRequests: 0,
@@ -136,7 +117,7 @@ export function buildClients(
         ? null
         : new CircuitBreaker(resolveCircuitBreakerConfig({ maxRequests: breakers.maxRequests, maxPendingRequests: breakers.maxPendingRequests })),
     pending: new IntFifo(16),
-    retryRandom: scenario.retries ? streams(`client/${c}/retries`) : null,
+    retryRandom: scenario.retries ? streams(`client/${base.index}/retries`) : null,
   }));
 }
 

@@ -29,16 +29,14 @@
 import { EventQueue } from '../engine/event-queue.js';
 import { streamFactory, type RngStream } from '../engine/rng.js';
 import type { BalancerConfig } from '../balancers/configs.js';
-import type { Balancer, PickContext } from '../balancers/types.js';
 import { instanceConfigs } from '../scenario/instance-attributes.js';
 import { endpointsOf } from './endpoints.js';
 import type { SimulationOptions } from './simulation.js';
-import type { ActiveRequests } from '../load/active-requests.js';
 import { IntFifo } from '../model/int-fifo.js';
 import { InstanceLoadReports } from '../model/instance-load-reports.js';
 import { PENDING_AT_CLIENT, RequestPool } from '../model/request-pool.js';
 import type { Scenario } from '../scenario/schema.js';
-import { createClientBalancers } from './client-balancers.js';
+import { createClients, type ClientBase } from './client-balancers.js';
 import { EV_DONE, EV_REACH, EV_RESPONSE, EV_TIMEOUT } from './event-kinds.js';
 import { Outcome } from './outcome.js';
 import { RequestLedger } from './request-ledger.js';
@@ -69,18 +67,6 @@ export function runsOnFastPath(scenario: Scenario, options: SimulationOptions): 
   // onRequestEnd is served by both paths (RequestLedger).
 }
 
-interface Client {
-  readonly balancer: Balancer;
-  /** Whether the balancer takes onComplete / onBackendReport feedback (checked once, not per request). */
-  readonly wantsCompletions: boolean;
-  readonly wantsReports: boolean;
-  readonly load: ActiveRequests;
-  readonly context: PickContext;
-  /** (slot, generation) pairs in deadline order: the timeout is the same for every request. */
-  readonly timeouts: IntFifo;
-  timerArmed: boolean;
-}
-
 export class FastSimulation {
   private readonly queue = new EventQueue(256);
   private readonly pool = new RequestPool(1024);
@@ -99,7 +85,7 @@ export class FastSimulation {
   private readonly waiting: IntFifo[];
   private readonly served: Float64Array;
 
-  private readonly clients: Client[];
+  private readonly clients: ClientBase[];
   private readonly timeout: number;
   /** Announces idle instances to a random client's balancer (JIQ); null unless one listens. */
   private readonly idleAnnouncements: RngStream | null;
@@ -132,18 +118,8 @@ export class FastSimulation {
     this.timeout = scenario.timeout ?? Infinity;
     const now = () => this.now;
     const global = { queueLength: (id: number) => this.busy[id]! + this.waiting[id]!.length };
-    this.clients = createClientBalancers(scenario, balancer, streams, now, global, options.createBalancer).map(({ balancer: instance, load }) => {
-      instance.setEndpoints(endpoints);
-      return {
-        balancer: instance,
-        wantsCompletions: typeof instance.onComplete === 'function',
-        wantsReports: typeof instance.onBackendReport === 'function',
-        load,
-        context: { key: -1 },
-        timeouts: new IntFifo(64),
-        timerArmed: false,
-      };
-    });
+    this.clients = createClients(scenario, balancer, streams, now, global, options.createBalancer);
+    for (const client of this.clients) client.balancer.setEndpoints(endpoints);
     const listensForIdle = this.clients.some((c) => typeof c.balancer.onIdle === 'function');
     this.idleAnnouncements = listensForIdle ? streams('idle-announcements') : null;
     this.instanceLoad = this.clients.some((c) => c.wantsReports) ? new InstanceLoadReports(n, this.concurrency) : null;
@@ -340,19 +316,7 @@ export class FastSimulation {
     const ledger = this.ledger;
     return replicationMetrics(
       this.scenario,
-      {
-        arrived: ledger.arrived,
-        counted: ledger.counted,
-        completed: ledger.completed,
-        failed: ledger.failed,
-        timedOut: ledger.timedOut,
-        rejected: ledger.rejected,
-        pendingCounted: ledger.pendingCounted,
-        lastArrival: ledger.lastArrival,
-        served: this.served,
-        histogram: ledger.histogram,
-        simulatedTime: this.now,
-      },
+      ledger.trafficCounters(this.served, this.now),
       {
         faultyInstances: 0,
         recovered: 0,

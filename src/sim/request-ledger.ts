@@ -8,6 +8,7 @@
  */
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import { Outcome } from './outcome.js';
+import type { TrafficCounters } from './replication-metrics.js';
 import type { TimeSeries } from './timeseries.js';
 
 /** One request's end, as the `onRequestEnd` hook receives it. */
@@ -78,5 +79,22 @@ export class RequestLedger {
       }
     }
     if (this.onEnd !== undefined) this.onEnd({ id, client, time: now, outcome, counted });
+  }
+
+  /** The counts for the metrics, with the instances' served counts and the run's end. */
+  trafficCounters(served: Float64Array, simulatedTime: number): TrafficCounters {
+    return {
+      arrived: this.arrived,
+      counted: this.counted,
+      completed: this.completed,
+      failed: this.failed,
+      timedOut: this.timedOut,
+      rejected: this.rejected,
+      pendingCounted: this.pendingCounted,
+      lastArrival: this.lastArrival,
+      served,
+      histogram: this.histogram,
+      simulatedTime,
+    };
   }
 }

@@ -260,23 +260,10 @@ export class Simulation {
     const faults = this.tracker.summary();
     const ledger = this.ledger;
     const counters = this.pipeline.counters;
-    const warmup = this.scenario.warmup;
     const now = this.clock.now;
     return replicationMetrics(
       this.scenario,
-      {
-        arrived: ledger.arrived,
-        counted: ledger.counted,
-        completed: ledger.completed,
-        failed: ledger.failed,
-        timedOut: ledger.timedOut,
-        rejected: ledger.rejected,
-        pendingCounted: ledger.pendingCounted,
-        lastArrival: ledger.lastArrival,
-        served: this.instances.served,
-        histogram: ledger.histogram,
-        simulatedTime: now,
-      },
+      ledger.trafficCounters(this.instances.served, now),
       {
         faultyInstances: this.tracker.faultyInstances(),
         recovered: ledger.recovered,

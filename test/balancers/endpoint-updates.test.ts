@@ -15,6 +15,7 @@ import type { Balancer, Endpoint, RandomSource } from '../../src/balancers/types
 import { RngStream } from '../../src/engine/rng.js';
 import { ActiveRequests } from '../../src/load/active-requests.js';
 import { balancerOf, type BalancerInput } from '../helpers/balancer-arbitraries.js';
+import { fullRebuildOnly } from '../helpers/full-rebuild.js';
 
 const IDS = 24;
 
@@ -54,16 +55,6 @@ class Counted implements RandomSource {
   }
 }
 
-/** The same balancer with only the full path: endpointUpdater then rebuilds it on every update. */
-function fullOnly(inner: Balancer): Balancer {
-  const wrapper: Balancer = { setEndpoints: (e) => inner.setEndpoints(e), pick: (ctx) => inner.pick(ctx) };
-  if (inner.healthAware) Object.assign(wrapper, { healthAware: true });
-  if (inner.inPanic) wrapper.inPanic = (id) => inner.inPanic!(id);
-  if (inner.onComplete) wrapper.onComplete = (id, rtt, ok) => inner.onComplete!(id, rtt, ok);
-  if (inner.onBackendReport) wrapper.onBackendReport = (id, r) => inner.onBackendReport!(id, r);
-  if (inner.onIdle) wrapper.onIdle = (id) => inner.onIdle!(id);
-  return wrapper;
-}
 
 interface Side {
   readonly balancer: Balancer;
@@ -76,7 +67,7 @@ function side(config: BalancerInput, clock: { now: number }, incremental: boolea
   const random = new Counted(new RngStream('test/endpoint-updates'));
   const load = new ActiveRequests(IDS);
   const built = createBalancer(balancerConfig.parse(config), { random, now: () => clock.now, load, localZone: 'zone-a', global: { queueLength: (id) => load.active(id) } });
-  return { balancer: incremental ? built : fullOnly(built), random, load, inFlight: [] };
+  return { balancer: incremental ? built : fullRebuildOnly(built), random, load, inFlight: [] };
 }
 
 /** Runs the operations on both sides; returns the picks of each, with draw counts and panic states. */
@@ -177,7 +168,7 @@ describe('endpointUpdater', () => {
   });
 
   it('rejects an id both changed and removed, or changed twice, before changing anything', () => {
-    for (const balancer of [createBalancer(balancerConfig.parse({ kind: 'round_robin' }), { random: new RngStream('x'), now: () => 0, load: new ActiveRequests(4) }), fullOnly(createBalancer(balancerConfig.parse({ kind: 'random' }), { random: new RngStream('y'), now: () => 0, load: new ActiveRequests(4) }))]) {
+    for (const balancer of [createBalancer(balancerConfig.parse({ kind: 'round_robin' }), { random: new RngStream('x'), now: () => 0, load: new ActiveRequests(4) }), fullRebuildOnly(createBalancer(balancerConfig.parse({ kind: 'random' }), { random: new RngStream('y'), now: () => 0, load: new ActiveRequests(4) }))]) {
       const updater = endpointUpdater(balancer);
       updater.set([{ id: 0, weight: 1, zone: 'a' }]);
       expect(() => updater.update([{ id: 0, weight: 1, zone: 'a' }], [0])).toThrow(/both changed and removed/);

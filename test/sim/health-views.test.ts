@@ -14,6 +14,7 @@ import { HealthViews } from '../../src/sim/health-views.js';
 import { Simulation } from '../../src/sim/simulation.js';
 import { anyBalancer } from '../helpers/balancer-arbitraries.js';
 import { fault } from '../property/arbitraries.js';
+import { fullRebuildOnly } from '../helpers/full-rebuild.js';
 
 /** A balancer that only records the set it has, applying updates as the contract defines them. */
 class RecordingBalancer implements Balancer {
@@ -101,16 +102,6 @@ describe('HealthViews', () => {
   });
 });
 
-/** The same balancer without updateEndpoints: HealthViews' adapter rebuilds it from the full set on every change. */
-function fullOnly(inner: Balancer): Balancer {
-  const wrapper: Balancer = { setEndpoints: (e) => inner.setEndpoints(e), pick: (ctx) => inner.pick(ctx) };
-  if (inner.healthAware) Object.assign(wrapper, { healthAware: true });
-  if (inner.inPanic) wrapper.inPanic = (id) => inner.inPanic!(id);
-  if (inner.onComplete) wrapper.onComplete = (id, rtt, ok) => inner.onComplete!(id, rtt, ok);
-  if (inner.onBackendReport) wrapper.onBackendReport = (id, r) => inner.onBackendReport!(id, r);
-  if (inner.onIdle) wrapper.onIdle = (id) => inner.onIdle!(id);
-  return wrapper;
-}
 
 describe('incremental health views in the simulation', () => {
   it('give exactly the run that rebuilding every balancer on every change gives, for every balancer kind (property)', () => {
@@ -152,7 +143,7 @@ describe('incremental health views in the simulation', () => {
       fc.property(scenarios, (s) => {
         const options = { recordEvents: true, recordTimeSeries: true };
         const incremental = new Simulation(s, s.balancer, 0, options).run();
-        const full = new Simulation(s, s.balancer, 0, { ...options, createBalancer: (c, d) => fullOnly(createBalancer(c, d)) }).run();
+        const full = new Simulation(s, s.balancer, 0, { ...options, createBalancer: (c, d) => fullRebuildOnly(createBalancer(c, d)) }).run();
         expect(incremental.events.length).toBeGreaterThan(0);
         expect(JSON.stringify(incremental)).toBe(JSON.stringify(full));
       }),

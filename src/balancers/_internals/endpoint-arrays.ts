@@ -43,12 +43,3 @@ export function copyEndpoints(endpoints: readonly Endpoint[]): EndpointArrays {
   }
   return { ids, weights };
 }
-
-/** Envoy `hostWeightsAreEqual`: exact comparison with the first weight; true for n ≤ 1. */
-export function weightsAreEqual(weights: Float64Array): boolean {
-  const first = weights[0];
-  for (let slot = 1; slot < weights.length; slot++) {
-    if (weights[slot] !== first) return false;
-  }
-  return true;
-}

@@ -22,6 +22,7 @@
  */
 import type { Endpoint } from '../types.js';
 import { MAX_ENDPOINT_ID } from './endpoint-arrays.js';
+import type { SlowStart } from './slow-start.js';
 
 export class EndpointSlots {
   /** Slot → id; only the first `length` entries are the set. */
@@ -45,8 +46,14 @@ export class EndpointSlots {
    * The whole set, in the caller's order (setEndpoints). Rejects what no production balancer
    * accepts: ids that are not integers in 0…2³¹−1, duplicate ids, and weights that are not
    * finite and positive (Envoy asserts weight > 0 before an EDF insertion; NGINX weight ≥ 1).
+   * With `slowStart`, `extra` gets each slot's slow-start window start.
    */
-  assign(endpoints: readonly Endpoint[]): void {
+  assign(endpoints: readonly Endpoint[], slowStart: SlowStart | null = null): void {
+    this.assignSlots(endpoints);
+    if (slowStart !== null) this.extra!.set(slowStart.windowStartsFor(endpoints));
+  }
+
+  private assignSlots(endpoints: readonly Endpoint[]): void {
     const n = endpoints.length;
     const seen = new Set<number>();
     for (const endpoint of endpoints) {
@@ -71,9 +78,24 @@ export class EndpointSlots {
 
   /**
    * Applies an incremental update (Balancer.updateEndpoints): `changed` join or replace by id,
-   * `removed` leave. Validates everything before changing anything.
+   * `removed` leave. Validates everything before changing anything. With `slowStart`, the
+   * changed slots' window starts follow.
    */
-  update(changed: readonly Endpoint[], removed: readonly number[]): void {
+  update(changed: readonly Endpoint[], removed: readonly number[], slowStart: SlowStart | null = null): void {
+    this.updateSlots(changed, removed);
+    if (slowStart !== null) slowStart.updateWindowStarts(this, changed);
+  }
+
+  /**
+   * Envoy's choice of the EDF path at a refresh (`EdfLoadBalancerBase::refresh`): two or more
+   * hosts, and weights that differ or a host in slow start.
+   */
+  needsEdf(slowStart: SlowStart | null): boolean {
+    const inSlowStart = slowStart !== null && !slowStart.noHostsInSlowStart();
+    return this.length >= 2 && (inSlowStart || !this.weightsAreEqual());
+  }
+
+  private updateSlots(changed: readonly Endpoint[], removed: readonly number[]): void {
     checkUpdate(changed, removed);
     if (!this.ascending) this.sortById();
     for (const id of removed) {
