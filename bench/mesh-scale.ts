@@ -7,12 +7,12 @@
  * - full: `meshScenario` — 4·10⁵ requests at ρ = 0.5 (50 requests/s per instance of mean
  *   service 10 ms), random crashes (MTTF 120 s, MTTR 5 s per instance), per-client active
  *   health checks every 2 s (+ up to 200 ms jitter), outlier detection, two retries with a
- *   per-try timeout, CrashLoopBackOff restarts; requests/s of simulated requests, best of two
- *   after a warm-up run;
+ *   per-try timeout, CrashLoopBackOff restarts (RESTART); requests/s of simulated requests,
+ *   best of three after a warm-up run;
  * - fault-free: the same arrivals and service with nothing else, which takes the fast path;
  * - µs per check: runs with health checks and the same random crashes but no other traffic
  *   (no jitter, 1 request/s) of about 5·10⁵ and 10⁶ checks; the CPU time the longer one adds
- *   over the checks it adds. The crashes make a fixed share of checks change a verdict, which
+ *   over the checks it adds (each the best of three). The crashes make a fixed share of checks change a verdict, which
  *   before cost O(instances) per client; linear cost in clients × instances means this stays
  *   flat across the grid.
  *
@@ -33,6 +33,14 @@ const PER_INSTANCE_RATE = 50; // per second: ρ = 0.5 at 10 ms mean service
 const CHECK_INTERVAL = 2000;
 const CHECK_ROUND_TRIP = 0.4; // 2 × the constant 200 µs network latency
 const CHECKS = 500_000;
+/**
+ * Restarts after a crash: 1 s of start-up, and a CrashLoopBackOff short enough (1 s doubling to
+ * 5 s, reset after 30 s) that an instance that crashes twice in a run is not kept down for
+ * minutes: with Kubernetes' 10 s…300 s, the 16-instance cells, whose runs last 500 s of
+ * simulated time, end up with a quarter of their instances down and melt down (a different
+ * regime from the other cells, not a cost of the engine).
+ */
+const RESTART = { startupTime: '1s', backoff: { initial: '1s', max: '5s', resetAfter: '30s' } };
 
 type Kind = 'full' | 'fault-free' | 'checks';
 
@@ -63,7 +71,7 @@ export function meshScenario(instances: number, clients: number, kind: Kind, che
       // The full scenario's crashes, so verdicts change at its rate: per check, every cell
       // sees the same share of checks that move an instance in or out of a client's rotation.
       faults: [{ kind: 'random', mode: 'crash', mttf: '120s', mttr: '5s' }],
-      restart: { startupTime: '1s' },
+      restart: RESTART,
       healthCheck: { interval: CHECK_INTERVAL, timeout: '500ms', unhealthyThreshold: 2, healthyThreshold: 1 },
     }).scenario;
   }
@@ -74,7 +82,7 @@ export function meshScenario(instances: number, clients: number, kind: Kind, che
     duration,
     arrivals: { kind: 'poisson', rate },
     faults: [{ kind: 'random', mode: 'crash', mttf: '120s', mttr: '5s' }],
-    restart: { startupTime: '1s' },
+    restart: RESTART,
     healthCheck: { interval: CHECK_INTERVAL, jitter: '200ms', timeout: '500ms', unhealthyThreshold: 2, healthyThreshold: 1 },
     outlierDetection: { consecutive5xx: 5, interval: '5s', baseEjectionTime: '10s', maxEjectionPercent: 50 },
     retries: { attempts: 2, perTryTimeout: '200ms', retryOn: ['5xx', 'reset', 'connect-failure'] },
@@ -109,14 +117,16 @@ function child(instances: number, clients: number, kind: Kind): void {
   if (kind === 'checks') {
     // The marginal cost: a run twice as long, less the first, over the checks it added; what
     // every run pays once (the first check's verdict reaching every balancer, set-up) drops
-    // out, and a first run beforehand warms V8 up.
+    // out. Each the best of three, after a first run that warms V8 up.
     checkRun(instances, clients, scenario);
-    const once = checkRun(instances, clients, scenario);
-    const twice = checkRun(instances, clients, meshScenario(instances, clients, kind, 2));
+    const longer = meshScenario(instances, clients, kind, 2);
+    const best = (s: Scenario) => [0, 1, 2].map(() => checkRun(instances, clients, s)).reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const once = best(scenario);
+    const twice = best(longer);
     console.log(JSON.stringify({ seconds: twice.seconds - once.seconds, checks: twice.checks - once.checks }));
     return;
   }
-  console.log(JSON.stringify(measure(scenario, 2)));
+  console.log(JSON.stringify(measure(scenario, 3)));
 }
 
 /** A checks-only run: CPU seconds, and checks made (every session checks once per interval + round trip). */
