@@ -96,7 +96,7 @@ function shapeAt(values: readonly Node[], path: string): MetricShape | undefined
   }
   const arrays = values.filter((v): v is unknown[] => Array.isArray(v));
   if (arrays.length > 0) {
-    const length = Math.max(...arrays.map((a) => a.length));
+    const length = arrays.reduce((most, a) => Math.max(most, a.length), 0);
     const items: MetricShape[] = [];
     for (let i = 0; i < length; i++) {
       // An element no record holds still gets a column (NaN), so indices stay positional.

@@ -46,7 +46,8 @@ export function formatSweepInstancesCsv(sweep: SweepResult): string {
   const rows: string[][] = [['cell', ...paramColumns.map((c) => c.name), ...INSTANCE_COLUMNS]];
   for (const cell of sweep.cells) {
     const prefix = [String(cell.index), ...paramColumns.map((c) => csvCell(cell.params[c.path]))];
-    rows.push(...instanceRows(cell.results, cell.instances, prefix));
+    // One push per row: a spread of millions of rows would overflow the stack.
+    for (const row of instanceRows(cell.results, cell.instances, prefix)) rows.push(row);
   }
   return csvText(rows);
 }

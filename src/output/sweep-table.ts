@@ -38,7 +38,7 @@ export function formatSweepTable(sweep: SweepResult): string {
       withCi(r, 'latency.p99'),
     ]),
   );
-  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((row) => [...row[i]!].length)));
+  const widths = header.map((h, i) => rows.reduce((most, row) => Math.max(most, [...row[i]!].length), [...h].length));
   const line = (cells: readonly string[]) =>
     cells
       .map((text, i) => {

@@ -128,7 +128,7 @@ export class FaultTracker {
     const detect = this.faults.filter((f) => !Number.isNaN(f.detectedAt)).map((f) => f.detectedAt - f.start);
     const recover = this.faults.filter((f) => !Number.isNaN(f.recoveredAt)).map((f) => f.recoveredAt - f.start);
     const mean = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
-    const max = (xs: number[]) => (xs.length === 0 ? NaN : Math.max(...xs));
+    const max = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => Math.max(a, b), -Infinity));
     return {
       faults: this.faults.length,
       meanTimeToDetect: mean(detect),
