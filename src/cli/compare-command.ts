@@ -18,7 +18,8 @@ import type { BalancerConfig } from '../balancers/configs.js';
 import { formatComparisonCsv, formatComparisonJson } from '../output/comparison-files.js';
 import { formatComparisonTable } from '../output/comparison-table.js';
 import { formatTable } from '../output/table.js';
-import { writeOutputFiles, writeRunOutputs } from '../output/write-files.js';
+import { checkOutputFolder, writeResultFolder } from '../output/result-folder.js';
+import { runOutputFiles } from '../output/write-files.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { closestMatch } from '../scenario/suggest.js';
 import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
@@ -94,6 +95,8 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
   const labels = uniqueLabels(strategies.map(plugins.label));
   const baseline = resolveBaseline(flags.baseline, labels, strategies);
   if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
+  const dir = flags.out ?? join('out', `${outputFolderName(scenario.name)}-compare`);
+  checkOutputFolder(dir);
 
   const progress = createProgress(scenario.name, !flags.quiet);
   // As for run: events and time series when there are faults, detectors or retries.
@@ -115,20 +118,17 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
   run = { ...run, results: run.results.map((r, i) => ({ ...r, label: labels[i]! })) };
   const rows = compareStrategies(run.results, baseline);
 
-  const dir = flags.out ?? join('out', `${outputFolderName(scenario.name)}-compare`);
-  const written = [
-    ...writeRunOutputs(dir, run, scenario),
-    ...writeOutputFiles(dir, [
-      [COMPARISON_JSON, formatComparisonJson(run, baseline, rows)],
-      [COMPARISON_CSV, formatComparisonCsv(run, rows)],
-      ...(recordDetails
-        ? ([
-            [EVENTS_CSV, formatEventsCsv(details)],
-            [TIMESERIES_CSV, formatTimeseriesCsv(details)],
-          ] as const)
-        : []),
-    ]),
-  ];
+  const written = writeResultFolder(dir, 'compare', [
+    ...runOutputFiles(run, scenario),
+    [COMPARISON_JSON, formatComparisonJson(run, baseline, rows)],
+    [COMPARISON_CSV, formatComparisonCsv(run, rows)],
+    ...(recordDetails
+      ? ([
+          [EVENTS_CSV, formatEventsCsv(details)],
+          [TIMESERIES_CSV, formatTimeseriesCsv(details)],
+        ] as const)
+      : []),
+  ]);
 
   const report = async () => {
     if (flags.report) await (await import('./report-command.js')).reportAfterResults(dir, flags);

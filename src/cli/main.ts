@@ -13,10 +13,15 @@ import type { ReportFlags } from './report-command.js';
 import type { RunFlags } from './run-command.js';
 import type { SweepFlags } from './sweep-command.js';
 
+/** Digits only: Number() would take "" as 0, and "0x10" or "1e3" as numbers nobody meant to type. */
+const WHOLE_NUMBER = /^\s*\d+\s*$/;
+
 function positiveInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a positive integer, found "${value}"`);
+    if (!WHOLE_NUMBER.test(value) || !Number.isSafeInteger(n) || n < 1) {
+      throw new InvalidArgumentError(`${flag} expects a positive integer, found ${JSON.stringify(value)}`);
+    }
     return n;
   };
 }
@@ -24,7 +29,9 @@ function positiveInt(flag: string) {
 function nonNegativeInt(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects a whole number ≥ 0, found "${value}"`);
+    if (!WHOLE_NUMBER.test(value) || !Number.isSafeInteger(n)) {
+      throw new InvalidArgumentError(`${flag} expects a whole number ≥ 0, found ${JSON.stringify(value)}`);
+    }
     return n;
   };
 }

@@ -8,7 +8,8 @@ import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
 import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { formatSummaryJson } from '../output/summary-json.js';
 import { formatTable } from '../output/table.js';
-import { writeOutputFiles, writeRunOutputs } from '../output/write-files.js';
+import { checkOutputFolder } from '../output/result-folder.js';
+import { writeRunOutputs } from '../output/write-files.js';
 import { createProgress } from './progress.js';
 
 export interface RunFlags {
@@ -37,6 +38,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (flags.replications !== undefined) set.push(`replications=${flags.replications}`);
   const { scenario, warnings } = loadScenarioFile(file, { set });
   if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
+  // Where the results go is checked before the work, not after it.
+  const dir = flags.out ?? join('out', outputFolderName(scenario.name));
+  checkOutputFolder(dir);
   // Plug-in balancer modules are imported (asynchronously) before the synchronous run.
   const plugins = await loadBalancerPlugins(scenario);
 
@@ -58,16 +62,17 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
     progress.stop();
   }
   const simulationSeconds = (performance.now() - started) / 1000;
-  const dir = flags.out ?? join('out', outputFolderName(scenario.name));
-  const written = writeRunOutputs(dir, result, scenario);
-  if (recordDetails) {
-    written.push(
-      ...writeOutputFiles(dir, [
-        [EVENTS_CSV, formatEventsCsv(details)],
-        [TIMESERIES_CSV, formatTimeseriesCsv(details)],
-      ]),
-    );
-  }
+  const written = writeRunOutputs(
+    dir,
+    result,
+    scenario,
+    recordDetails
+      ? [
+          [EVENTS_CSV, formatEventsCsv(details)],
+          [TIMESERIES_CSV, formatTimeseriesCsv(details)],
+        ]
+      : [],
+  );
 
   if (flags.timing) {
     const simulated = result.results.reduce((sum, r) => sum + r.replicationMetrics.reduce((a, m) => a + m.arrived, 0), 0);

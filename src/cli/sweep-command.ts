@@ -8,6 +8,7 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { checkOutputFolder } from '../output/result-folder.js';
 import { formatScenarioJson } from '../output/scenario-json.js';
 import { writeSweepOutputs } from '../output/sweep-files.js';
 import { formatSweepTable } from '../output/sweep-table.js';
@@ -72,6 +73,8 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   const plan = await resolveSweepPlan({ file, set, params, balancers });
   if (!flags.quiet) for (const warning of plan.warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
   const cells = plan.cells.filter((c) => inShard(c.index, shard));
+  const dir = flags.out ?? defaultOutput(plan.base.name, shard);
+  checkOutputFolder(dir);
   const units = workUnits(cells).length;
   const threads = Math.max(1, Math.min(flags.workers ?? availableParallelism(), units));
 
@@ -100,7 +103,6 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   }
 
   const sweep = sweepResult({ base: plan.base, params, strategies: plan.strategies, shard, outcome });
-  const dir = flags.out ?? defaultOutput(plan.base.name, shard);
   const written = writeSweepOutputs(dir, sweep, formatScenarioJson(plan.base));
   process.stdout.write(formatSweepTable(sweep));
   if (outcome.interrupted) {

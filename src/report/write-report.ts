@@ -2,18 +2,19 @@
  * `meshsim report` without the command line: read a results folder, draw its charts to SVG and
  * PNG, and write them with report.html into the report folder.
  *
- * Files are written to a temporary name and renamed, like every meshsim output, so a failed or
- * interrupted report never leaves a half-written file. Chart files of an earlier report that
- * this one does not draw (say a time series whose CSV is gone) are removed, so the folder never
- * shows charts of other data.
+ * The report folder is written like every meshsim result (src/output/result-folder.ts): files
+ * under temporary names, renamed, a manifest last, so a failed or interrupted report never
+ * leaves a half-written file. Chart files of an earlier report that this one does not draw
+ * (say a time series whose CSV is gone) are removed, so the folder never shows charts of other
+ * data; a new result in the folder above removes its report, which describes the old one.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../output/write-files.js';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { checkOutputFolder, writeResultFolder } from '../output/result-folder.js';
 import { readEmbedBundles } from './bundles.js';
 import { CHART_NAMES, reportCharts } from './charts.js';
 import { renderReportHtml } from './html.js';
-import { readReportInputs } from './inputs.js';
+import { readReportInputs, ReportInputError } from './inputs.js';
 import { createChartRenderer } from './render.js';
 
 export const REPORT_HTML = 'report.html';
@@ -41,6 +42,12 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
   const clock = options.clock ?? (() => 0);
   const started = clock();
   const inputs = readReportInputs(dir);
+  const outDir = options.out ?? join(dir, DEFAULT_REPORT_FOLDER);
+  if (resolve(outDir) === resolve(dir)) {
+    throw new ReportInputError(`${outDir}: is the results folder itself; write the report into a folder of its own (default ${join(dir, DEFAULT_REPORT_FOLDER)})`);
+  }
+  // Before the slow part: a report that cannot be written is refused at once.
+  checkOutputFolder(outDir);
   const charts = reportCharts(inputs);
   const renderer = await createChartRenderer();
   const loaded = clock();
@@ -59,23 +66,17 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
   const rasterized = clock();
 
   const html = renderReportHtml(inputs, charts, readEmbedBundles());
-  const outDir = options.out ?? join(dir, DEFAULT_REPORT_FOLDER);
-  mkdirSync(outDir, { recursive: true });
-  const files: string[] = [];
+  const output: Array<readonly [string, string | Uint8Array]> = [];
   charts.forEach((chart, i) => {
-    for (const [extension, data] of [['svg', svgs[i]!], ['png', images[i]!]] as const) {
-      const path = join(outDir, `${chart.name}.${extension}`);
-      writeFileAtomic(path, data);
-      files.push(path);
-    }
+    output.push([`${chart.name}.svg`, svgs[i]!], [`${chart.name}.png`, images[i]!]);
   });
+  output.push([REPORT_HTML, html]);
+  const files = writeResultFolder(outDir, 'report', output);
+  // Charts of an earlier report written before reports had a manifest.
   const drawn = new Set(charts.map((c) => c.name));
   for (const stale of CHART_NAMES.filter((name) => !drawn.has(name))) {
     for (const extension of ['svg', 'png']) rmSync(join(outDir, `${stale}.${extension}`), { force: true });
   }
-  const htmlPath = join(outDir, REPORT_HTML);
-  writeFileAtomic(htmlPath, html);
-  files.push(htmlPath);
   const finished = clock();
 
   return {

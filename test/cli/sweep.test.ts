@@ -157,6 +157,6 @@ describe('meshsim sweep and merge with bad input: a clear message and exit statu
     expect(whole.stderr).toMatch(/w1: not a shard/);
     const empty = meshsim(['merge', dir, '--out', join(dir, 'm')]);
     expect(empty.status).toBe(2);
-    expect(empty.stderr).toMatch(/sweep\.json: no such file/);
+    expect(empty.stderr).toMatch(/: not a finished meshsim result \(no meshsim-result\.json\)/);
   });
 });

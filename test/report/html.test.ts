@@ -14,6 +14,7 @@ import { escapeInlineScript, inlineJson, renderReportHtml } from '../../src/repo
 import { readReportInputs } from '../../src/report/inputs.js';
 import { comparisonTableHtml, escapeHtml, lfrTableHtml, metricCell } from '../../src/report/tables.js';
 import { makeRun } from '../helpers/metrics-fixture.js';
+import { resultFolder } from '../helpers/result-folder.js';
 import { eventsCsv, sweepFixture, timeseriesCsv } from './fixtures.js';
 
 const SCENARIO = {
@@ -35,9 +36,7 @@ const COMPARISON = {
 };
 
 function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'meshsim-report-html-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
+  return resultFolder(files, 'meshsim-report-html-');
 }
 
 const bundles = readEmbedBundles();
