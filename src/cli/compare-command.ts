@@ -24,14 +24,16 @@ import { loadScenarioFile } from '../scenario/load.js';
 import { closestMatch } from '../scenario/suggest.js';
 import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
 import { runsOnFastPath } from '../sim/fast-simulation.js';
+import { estimateScenario } from '../sim/resource-estimate.js';
 import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { UsageError } from './errors.js';
 import { createProgress } from './progress.js';
+import { checkResources, plural, type ResourceFlags } from './resource-limits.js';
 import { outputFolderName } from './run-command.js';
 import { parseBalancerSpecs } from './strategies.js';
 
-export interface CompareFlags {
+export interface CompareFlags extends ResourceFlags {
   balancers: string[];
   baseline?: string;
   metric: string;
@@ -81,7 +83,8 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
   const set = [...flags.set];
   if (flags.seed !== undefined) set.push(`seed=${flags.seed}`);
   if (flags.replications !== undefined) set.push(`replications=${flags.replications}`);
-  const { scenario, warnings } = loadScenarioFile(file, { set });
+  const loaded = loadScenarioFile(file, { set });
+  const { scenario, warnings } = loaded;
 
   const strategies = fromFlag.length > 0 ? fromFlag : (scenario.compare ?? []);
   if (strategies.length === 0) {
@@ -90,18 +93,22 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
   if (strategies.length < 2) {
     throw new UsageError(`compare needs at least two strategies; found only ${balancerLabel(strategies[0]!)}`);
   }
+  // As for run: events and time series when there are faults, detectors or retries.
+  const recordDetails = !runsOnFastPath(scenario, {});
+  const estimate = estimateScenario(scenario, strategies, { details: recordDetails });
+  const simulations = `${plural(scenario.replications, 'replication')} × ${plural(strategies.length, 'strategy', 'strategies')}`;
+  const note = checkResources(estimate, flags, { problemAt: loaded.problemAt, simulations });
   // Plug-in balancer modules are imported (asynchronously) before the synchronous runs.
   const plugins = await loadBalancerPlugins(scenario, { strategies });
   const labels = uniqueLabels(strategies.map(plugins.label));
   const baseline = resolveBaseline(flags.baseline, labels, strategies);
   if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
+  if (note !== undefined && !flags.quiet) process.stderr.write(`meshsim: ${note}\n`);
   const dir = flags.out ?? join('out', `${outputFolderName(scenario.name)}-compare`);
   checkOutputFolder(dir);
 
   const progress = createProgress(scenario.name, !flags.quiet);
-  // As for run: events and time series when there are faults, detectors or retries.
   const details: ReplicationDetails[] = [];
-  const recordDetails = !runsOnFastPath(scenario, {});
   let run: RunResult;
   try {
     run = runScenario(scenario, {

@@ -7,6 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MESHSIM_VERSION } from '../version.js';
 import { reportAndExit } from './errors.js';
+import { DEFAULT_MAX_EVENTS, parseByteSize, parseEventCount } from './resource-limits.js';
 import type { CompareFlags } from './compare-command.js';
 import type { MergeFlags } from './merge-command.js';
 import type { ReportFlags } from './report-command.js';
@@ -38,6 +39,14 @@ function nonNegativeInt(flag: string) {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** The pre-run check of work and memory (src/cli/resource-limits.ts), on every command that simulates. */
+function withResourceLimits(command: Command): Command {
+  return command
+    .option('--max-events <n>', `refuse runs estimated above this many simulated events (default ${DEFAULT_MAX_EVENTS.toExponential()})`, parseEventCount)
+    .option('--max-memory <size>', "refuse runs estimated to need more memory, such as 16GB (default: half the machine's memory or V8's heap limit)", parseByteSize)
+    .option('--force', 'run even when the estimate is above --max-events or --max-memory');
+}
+
 export function buildProgram(): Command {
   const program = new Command('meshsim')
     .description('Deterministic simulation of service-mesh load balancing and failure recovery')
@@ -45,51 +54,57 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
-  program
-    .command('run')
-    .description('simulate a scenario and write summary.json and summary.csv')
-    .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .option('-o, --out <dir>', 'output folder (default: out/<scenario name>)')
-    .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
-    .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
-    .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
-    .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
-    .option('-q, --quiet', 'no progress bar and no warnings on stderr')
-    .option('--timing', 'print the wall time of the simulation and its rate on stderr')
-    .option('--timeseries', 'write events.csv and timeseries.csv even without faults or detectors')
-    .option('--report', 'also write charts and report.html into <out>/report (see meshsim report)')
+  withResourceLimits(
+    program
+      .command('run')
+      .description('simulate a scenario and write summary.json and summary.csv')
+      .argument('<scenario>', 'scenario file (YAML or JSON)')
+      .option('-o, --out <dir>', 'output folder (default: out/<scenario name>)')
+      .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
+      .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
+      .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
+      .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
+      .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+      .option('--timing', 'print the wall time of the simulation and its rate on stderr')
+      .option('--timeseries', 'write events.csv and timeseries.csv even without faults or detectors')
+      .option('--report', 'also write charts and report.html into <out>/report (see meshsim report)')
+  )
     .action(async (file: string, flags: RunFlags) => (await import('./run-command.js')).runCommand(file, flags));
 
-  program
-    .command('compare')
-    .description('run several strategies under common random numbers and compare each with a baseline')
-    .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .option('--balancers <specs>', 'strategies: kinds or YAML mappings, comma-separated; repeatable (default: the scenario\'s compare list)', collect, [])
-    .option('--baseline <label>', 'the strategy the others are compared with (default: the first)')
-    .option('--metric <path>', 'metric the table is sorted by, best first', 'latency.p99')
-    .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-compare)')
-    .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
-    .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
-    .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
-    .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
-    .option('-q, --quiet', 'no progress bar and no warnings on stderr')
-    .option('--report', 'also write charts and report.html into <out>/report (see meshsim report)')
+  withResourceLimits(
+    program
+      .command('compare')
+      .description('run several strategies under common random numbers and compare each with a baseline')
+      .argument('<scenario>', 'scenario file (YAML or JSON)')
+      .option('--balancers <specs>', 'strategies: kinds or YAML mappings, comma-separated; repeatable (default: the scenario\'s compare list)', collect, [])
+      .option('--baseline <label>', 'the strategy the others are compared with (default: the first)')
+      .option('--metric <path>', 'metric the table is sorted by, best first', 'latency.p99')
+      .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-compare)')
+      .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
+      .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
+      .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
+      .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
+      .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+      .option('--report', 'also write charts and report.html into <out>/report (see meshsim report)')
+  )
     .action(async (file: string, flags: CompareFlags) => (await import('./compare-command.js')).compareCommand(file, flags));
 
-  program
-    .command('sweep')
-    .description('run a grid of scenario parameter values x strategies x replications on worker threads')
-    .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .option('--param <path=v1,v2,...>', 'a scenario path and its values; repeatable (the grid is their product)', collect, [])
-    .option('--balancers <specs>', 'strategies: kinds or YAML mappings, comma-separated; repeatable (default: compare list, else balancer)', collect, [])
-    .option('--workers <n>', 'worker threads (default: the available cores)', positiveInt('--workers'))
-    .option('--shard <i/n>', 'run only the cells whose index mod n is i-1 (for `meshsim merge`)')
-    .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-sweep)')
-    .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
-    .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
-    .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
-    .option('-q, --quiet', 'no progress bar and no warnings on stderr')
-    .option('--report', 'also write charts and report.html into <out>/report (see meshsim report)')
+  withResourceLimits(
+    program
+      .command('sweep')
+      .description('run a grid of scenario parameter values x strategies x replications on worker threads')
+      .argument('<scenario>', 'scenario file (YAML or JSON)')
+      .option('--param <path=v1,v2,...>', 'a scenario path and its values; repeatable (the grid is their product)', collect, [])
+      .option('--balancers <specs>', 'strategies: kinds or YAML mappings, comma-separated; repeatable (default: compare list, else balancer)', collect, [])
+      .option('--workers <n>', 'worker threads (default: the available cores)', positiveInt('--workers'))
+      .option('--shard <i/n>', 'run only the cells whose index mod n is i-1 (for `meshsim merge`)')
+      .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-sweep)')
+      .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
+      .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
+      .option('--replications <n>', 'independent replications (overrides the scenario)', positiveInt('--replications'))
+      .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+      .option('--report', 'also write charts and report.html into <out>/report (see meshsim report)')
+  )
     .action(async (file: string, flags: SweepFlags) => (await import('./sweep-command.js')).sweepCommand(file, flags));
 
   program

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { runsOnFastPath } from '../sim/fast-simulation.js';
+import { estimateScenario } from '../sim/resource-estimate.js';
 import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
 import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { formatSummaryJson } from '../output/summary-json.js';
@@ -11,8 +12,9 @@ import { formatTable } from '../output/table.js';
 import { checkOutputFolder } from '../output/result-folder.js';
 import { writeRunOutputs } from '../output/write-files.js';
 import { createProgress } from './progress.js';
+import { checkResources, plural, type ResourceFlags } from './resource-limits.js';
 
-export interface RunFlags {
+export interface RunFlags extends ResourceFlags {
   out?: string;
   set: string[];
   seed?: number;
@@ -36,9 +38,16 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const set = [...flags.set];
   if (flags.seed !== undefined) set.push(`seed=${flags.seed}`);
   if (flags.replications !== undefined) set.push(`replications=${flags.replications}`);
-  const { scenario, warnings } = loadScenarioFile(file, { set });
+  const loaded = loadScenarioFile(file, { set });
+  const { scenario, warnings } = loaded;
   if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
-  // Where the results go is checked before the work, not after it.
+  // Events and time series are recorded when there is something to see in them: faults,
+  // detectors or retries (or when asked for); fault-free runs keep the fast path.
+  const recordDetails = flags.timeseries === true || !runsOnFastPath(scenario, {});
+  // Work, memory and where the results go are checked before the work, not after it.
+  const estimate = estimateScenario(scenario, [scenario.balancer], { details: recordDetails });
+  const note = checkResources(estimate, flags, { problemAt: loaded.problemAt, simulations: plural(scenario.replications, 'replication') });
+  if (note !== undefined && !flags.quiet) process.stderr.write(`meshsim: ${note}\n`);
   const dir = flags.out ?? join('out', outputFolderName(scenario.name));
   checkOutputFolder(dir);
   // Plug-in balancer modules are imported (asynchronously) before the synchronous run.
@@ -46,10 +55,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
 
   const progress = createProgress(scenario.name, !flags.quiet);
   const started = performance.now();
-  // Events and time series are recorded when there is something to see in them: faults,
-  // detectors or retries (or when asked for); fault-free runs keep the fast path.
   const details: ReplicationDetails[] = [];
-  const recordDetails = flags.timeseries === true || !runsOnFastPath(scenario, {});
   let result;
   try {
     result = runScenario(scenario, {

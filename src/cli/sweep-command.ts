@@ -12,7 +12,8 @@ import { checkOutputFolder } from '../output/result-folder.js';
 import { formatScenarioJson } from '../output/scenario-json.js';
 import { writeSweepOutputs } from '../output/sweep-files.js';
 import { formatSweepTable } from '../output/sweep-table.js';
-import { inProcessRunner, runCells, workUnits, type UnitRunner } from '../sweep/run-cells.js';
+import { combineEstimates, estimateScenario } from '../sim/resource-estimate.js';
+import { inProcessRunner, runCells, workUnits, type CellPlan, type UnitRunner } from '../sweep/run-cells.js';
 import { inShard } from '../sweep/grid.js';
 import { sweepResult } from '../sweep/sweep-result.js';
 import type { ShardSpec } from '../sweep/types.js';
@@ -20,10 +21,11 @@ import { createSweepProgress } from './progress.js';
 import { outputFolderName } from './run-command.js';
 import { parseBalancerSpecs } from './strategies.js';
 import { parseParamFlags, parseShard } from './sweep-params.js';
-import { resolveSweepPlan } from './sweep-plan.js';
+import { resolveSweepPlan, type SweepPlan } from './sweep-plan.js';
+import { checkResources, plural, type ResourceFlags } from './resource-limits.js';
 import { createWorkerPool } from './worker-pool.js';
 
-export interface SweepFlags {
+export interface SweepFlags extends ResourceFlags {
   param: string[];
   balancers: string[];
   workers?: number;
@@ -73,10 +75,11 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   const plan = await resolveSweepPlan({ file, set, params, balancers });
   if (!flags.quiet) for (const warning of plan.warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
   const cells = plan.cells.filter((c) => inShard(c.index, shard));
-  const dir = flags.out ?? defaultOutput(plan.base.name, shard);
-  checkOutputFolder(dir);
   const units = workUnits(cells).length;
   const threads = Math.max(1, Math.min(flags.workers ?? availableParallelism(), units));
+  checkSweepResources(plan, cells, threads, flags);
+  const dir = flags.out ?? defaultOutput(plan.base.name, shard);
+  checkOutputFolder(dir);
 
   const interrupt = interruptHandling(flags.quiet === true);
   const progress = createSweepProgress(plan.base.name, !flags.quiet);
@@ -112,4 +115,15 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
     process.stderr.write(`meshsim: wrote ${written.join(', ')}\n`);
   }
   if (flags.report) await (await import('./report-command.js')).reportAfterResults(dir, flags);
+}
+
+/** The pre-run check over this run's cells; a refusal is blamed on the heaviest cell's keys. */
+function checkSweepResources(plan: SweepPlan, cells: readonly CellPlan[], threads: number, flags: SweepFlags): void {
+  const estimates = cells.map((c) => estimateScenario(c.scenario, c.strategies));
+  const estimate = combineEstimates(estimates);
+  const heaviest = estimates.reduce((best, e, i) => (e.events > estimates[best]!.events ? i : best), 0);
+  const problemAt = plan.problemAt[plan.cells.indexOf(cells[heaviest]!)] ?? ((_path, message) => ({ message }));
+  const simulations = `${plural(estimate.simulations, 'simulation')} over ${plural(cells.length, 'cell')}`;
+  const note = checkResources(estimate, flags, { problemAt, threads, simulations });
+  if (note !== undefined && !flags.quiet) process.stderr.write(`meshsim: ${note}\n`);
 }

@@ -9,6 +9,7 @@ import type { BalancerConfig } from '../balancers/configs.js';
 import { uniqueLabels } from '../analysis/compare.js';
 import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { formatProblem, ScenarioError, type ScenarioProblem } from '../scenario/errors.js';
+import type { KeyPath } from '../scenario/issues.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { cellCoordinates, cellParams, gridSize } from '../sweep/grid.js';
@@ -24,6 +25,8 @@ export interface SweepPlan {
   strategies: string[];
   /** Warnings of the base scenario, then those only some cells have (prefixed with the cell). */
   warnings: string[];
+  /** Per cell (in `cells` order): a problem about a key of its scenario, blamed on the `--param` that set it. */
+  problemAt: Array<(path: KeyPath, message: string) => ScenarioProblem>;
 }
 
 export interface SweepPlanInput {
@@ -58,15 +61,18 @@ export async function resolveSweepPlan(input: SweepPlanInput): Promise<SweepPlan
   const warnings = [...baseWarnings];
   const problems = new Set<string>();
   const cells: CellPlan[] = [];
+  const problemAt: SweepPlan['problemAt'] = [];
   const size = gridSize(input.params);
   for (let index = 0; index < size; index++) {
     const coordinates = cellCoordinates(input.params, index);
     const byArgument = new Map<string, ParamFlag>();
     input.params.forEach((p, i) => byArgument.set(`${p.path}=${p.texts[coordinates[i]!]}`, p));
     let scenario: Scenario;
+    let locate: (path: KeyPath, message: string) => ScenarioProblem;
     try {
       const loaded = loadScenarioFile(input.file, { set: [...input.set, ...byArgument.keys()] });
       scenario = loaded.scenario;
+      locate = (path, message) => ({ message: blameParam(loaded.problemAt(path, message), byArgument) });
       const params = cellParams(input.params, index);
       for (const warning of loaded.warnings) {
         if (!baseWarnings.includes(warning)) warnings.push(`cell ${index} (${describeCell(params)}): ${warning}`);
@@ -85,11 +91,12 @@ export async function resolveSweepPlan(input: SweepPlanInput): Promise<SweepPlan
     const cell: CellPlan = { index, params: cellParams(input.params, index), scenario, strategies, labels };
     if (usesPlugins(strategies)) cell.createBalancer = plugins.createBalancer;
     cells.push(cell);
+    problemAt.push(locate);
   }
   if (problems.size > 0) throw new ScenarioError([...problems].map((message) => ({ message })));
   warnings.push(...ineffectiveBalancerParams(input, base));
   const strategies = [...new Set(cells.flatMap((c) => c.labels))];
-  return { base, cells, strategies, warnings };
+  return { base, cells, strategies, warnings, problemAt };
 }
 
 /** A swept `balancer` path changes nothing when the strategies come from elsewhere: say so. */

@@ -30,6 +30,11 @@ export interface LoadedScenario {
   file: string;
   /** Valid but suspicious settings, one sentence each (the CLI prints them to stderr). */
   warnings: string[];
+  /**
+   * A problem about the key at `path`, positioned where it was written (the file's line and
+   * column, or the `--set` argument): for checks made after loading, such as the pre-run estimate.
+   */
+  problemAt: (path: KeyPath, message: string) => ScenarioProblem;
 }
 
 export interface LoadOptions {
@@ -131,7 +136,7 @@ function resolveRaw(original: unknown, context: ResolveContext): LoadedScenario 
   const dataProblems = [...data.problems, ...resolveBalancerModules(scenario, files)];
   if (dataProblems.length > 0) throw new ScenarioError(dataProblems);
 
-  return { scenario, file: context.file, warnings: [...data.warnings, ...scenarioWarnings(scenario)] };
+  return { scenario, file: context.file, warnings: [...data.warnings, ...scenarioWarnings(scenario)], problemAt };
 }
 
 /**
