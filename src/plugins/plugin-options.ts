@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { PluginBalancerConfig } from '../balancers/configs.js';
 import { describeIssues, type KeyPath } from '../scenario/issues.js';
 import { renderValue } from '../scenario/render-value.js';
+import { watched, type PluginCallWatch } from './call-watch.js';
 import { describeThrown } from './errors.js';
 import type { LoadedBalancerPlugin } from './plugin-module.js';
 
@@ -21,12 +22,14 @@ export interface OptionsIssue {
 export function parsePluginOptions(
   plugin: LoadedBalancerPlugin,
   config: PluginBalancerConfig,
+  watch?: PluginCallWatch,
 ): { readonly options: PluginOptions } | { readonly issues: readonly OptionsIssue[] } {
   const { kind: _kind, module: _module, ...raw } = config;
-  if (plugin.config === undefined) return { options: structuredClone(raw) };
+  const schema = plugin.config;
+  if (schema === undefined) return { options: structuredClone(raw) };
   let result: unknown;
   try {
-    result = plugin.config.safeParse(raw);
+    result = watched(watch, plugin.path, 'config.safeParse()', () => schema.safeParse(raw));
   } catch (error) {
     return { issues: [{ path: [], message: `${plugin.display}: config.safeParse threw ${describeThrown(error, plugin.url)}` }] };
   }
