@@ -22,18 +22,19 @@ import { checkOutputFolder, writeResultFolder } from '../output/result-folder.js
 import { runOutputFiles } from '../output/write-files.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { closestMatch } from '../scenario/suggest.js';
-import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
+import type { ReplicationDetails } from '../sim/run-scenario.js';
 import { runsOnFastPath } from '../sim/fast-simulation.js';
 import { estimateScenario } from '../sim/resource-estimate.js';
-import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { UsageError } from './errors.js';
+import { DEFAULT_PLUGIN_TIMEOUT_MS, type PluginFlags } from './plugin-flags.js';
 import { createProgress } from './progress.js';
+import { prepareScenarioRun } from './scenario-runner.js';
 import { checkResources, plural, type ResourceFlags } from './resource-limits.js';
 import { outputFolderName } from './run-command.js';
 import { parseBalancerSpecs } from './strategies.js';
 
-export interface CompareFlags extends ResourceFlags {
+export interface CompareFlags extends ResourceFlags, PluginFlags {
   balancers: string[];
   baseline?: string;
   metric: string;
@@ -98,28 +99,32 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
   const estimate = estimateScenario(scenario, strategies, { details: recordDetails });
   const simulations = `${plural(scenario.replications, 'replication')} × ${plural(strategies.length, 'strategy', 'strategies')}`;
   const note = checkResources(estimate, flags, { problemAt: loaded.problemAt, simulations });
-  // Plug-in balancer modules are imported (asynchronously) before the synchronous runs.
-  const plugins = await loadBalancerPlugins(scenario, { strategies });
-  const labels = uniqueLabels(strategies.map(plugins.label));
-  const baseline = resolveBaseline(flags.baseline, labels, strategies);
   if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
   if (note !== undefined && !flags.quiet) process.stderr.write(`meshsim: ${note}\n`);
   const dir = flags.out ?? join('out', `${outputFolderName(scenario.name)}-compare`);
   checkOutputFolder(dir);
+  // Plug-ins are imported and checked on a worker thread, where they then run (scenario-runner.ts).
+  const runner = await prepareScenarioRun(scenario, strategies, {
+    details: recordDetails,
+    pluginTimeout: flags.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_MS,
+  });
+  const labels = uniqueLabels(runner.labels);
+  let baseline: string;
+  try {
+    baseline = resolveBaseline(flags.baseline, labels, strategies);
+  } catch (error) {
+    await runner.close();
+    throw error;
+  }
 
   const progress = createProgress(scenario.name, !flags.quiet);
-  const details: ReplicationDetails[] = [];
   let run: RunResult;
+  let details: ReplicationDetails[];
   try {
-    run = runScenario(scenario, {
-      balancers: strategies,
-      createBalancer: plugins.createBalancer,
-      label: (balancer) => labels[strategies.indexOf(balancer)] ?? plugins.label(balancer),
-      onReplication: (done, total) => progress.update(done, total),
-      ...(recordDetails ? { onDetails: (d: ReplicationDetails) => details.push(d) } : {}),
-    });
+    ({ result: run, details } = await runner.run({ labels, onReplication: (done, total) => progress.update(done, total) }));
   } finally {
     progress.stop();
+    await runner.close();
   }
   // Two identical strategies get the same label from the registry; the results keep the unique one.
   run = { ...run, results: run.results.map((r, i) => ({ ...r, label: labels[i]! })) };

@@ -7,6 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MESHSIM_VERSION } from '../version.js';
 import { reportAndExit } from './errors.js';
+import { DEFAULT_PLUGIN_TIMEOUT_MS, parsePluginTimeout } from './plugin-flags.js';
 import { DEFAULT_MAX_EVENTS, parseByteSize, parseEventCount } from './resource-limits.js';
 import type { CompareFlags } from './compare-command.js';
 import type { MergeFlags } from './merge-command.js';
@@ -39,12 +40,16 @@ function nonNegativeInt(flag: string) {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** The pre-run check of work and memory (src/cli/resource-limits.ts), on every command that simulates. */
-function withResourceLimits(command: Command): Command {
+/**
+ * The limits of every command that simulates: the pre-run check of work and memory
+ * (src/cli/resource-limits.ts) and the plug-in watchdog (src/cli/plugin-watchdog.ts).
+ */
+function withLimits(command: Command): Command {
   return command
     .option('--max-events <n>', `refuse runs estimated above this many simulated events (default ${DEFAULT_MAX_EVENTS.toExponential()})`, parseEventCount)
     .option('--max-memory <size>', "refuse runs estimated to need more memory, such as 16GB (default: half the machine's memory or V8's heap limit)", parseByteSize)
-    .option('--force', 'run even when the estimate is above --max-events or --max-memory');
+    .option('--force', 'run even when the estimate is above --max-events or --max-memory')
+    .option('--plugin-timeout <duration>', `stop a plug-in balancer call that runs longer (default ${DEFAULT_PLUGIN_TIMEOUT_MS / 1000}s)`, parsePluginTimeout);
 }
 
 export function buildProgram(): Command {
@@ -54,7 +59,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 
-  withResourceLimits(
+  withLimits(
     program
       .command('run')
       .description('simulate a scenario and write summary.json and summary.csv')
@@ -71,7 +76,7 @@ export function buildProgram(): Command {
   )
     .action(async (file: string, flags: RunFlags) => (await import('./run-command.js')).runCommand(file, flags));
 
-  withResourceLimits(
+  withLimits(
     program
       .command('compare')
       .description('run several strategies under common random numbers and compare each with a baseline')
@@ -89,7 +94,7 @@ export function buildProgram(): Command {
   )
     .action(async (file: string, flags: CompareFlags) => (await import('./compare-command.js')).compareCommand(file, flags));
 
-  withResourceLimits(
+  withLimits(
     program
       .command('sweep')
       .description('run a grid of scenario parameter values x strategies x replications on worker threads')

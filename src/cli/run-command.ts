@@ -1,20 +1,21 @@
 import './zod-jitless.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { runsOnFastPath } from '../sim/fast-simulation.js';
 import { estimateScenario } from '../sim/resource-estimate.js';
-import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
+import type { ReplicationDetails } from '../sim/run-scenario.js';
 import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { formatSummaryJson } from '../output/summary-json.js';
 import { formatTable } from '../output/table.js';
 import { checkOutputFolder } from '../output/result-folder.js';
 import { writeRunOutputs } from '../output/write-files.js';
+import { DEFAULT_PLUGIN_TIMEOUT_MS, type PluginFlags } from './plugin-flags.js';
 import { createProgress } from './progress.js';
+import { prepareScenarioRun } from './scenario-runner.js';
 import { checkResources, plural, type ResourceFlags } from './resource-limits.js';
 
-export interface RunFlags extends ResourceFlags {
+export interface RunFlags extends ResourceFlags, PluginFlags {
   out?: string;
   set: string[];
   seed?: number;
@@ -50,22 +51,21 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (note !== undefined && !flags.quiet) process.stderr.write(`meshsim: ${note}\n`);
   const dir = flags.out ?? join('out', outputFolderName(scenario.name));
   checkOutputFolder(dir);
-  // Plug-in balancer modules are imported (asynchronously) before the synchronous run.
-  const plugins = await loadBalancerPlugins(scenario);
+  // Plug-ins are imported and checked on a worker thread, where they then run (scenario-runner.ts).
+  const runner = await prepareScenarioRun(scenario, [scenario.balancer], {
+    details: recordDetails,
+    pluginTimeout: flags.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_MS,
+  });
 
   const progress = createProgress(scenario.name, !flags.quiet);
   const started = performance.now();
-  const details: ReplicationDetails[] = [];
   let result;
+  let details: ReplicationDetails[];
   try {
-    result = runScenario(scenario, {
-      createBalancer: plugins.createBalancer,
-      label: plugins.label,
-      onReplication: (done, total) => progress.update(done, total),
-      ...(recordDetails ? { onDetails: (d: ReplicationDetails) => details.push(d) } : {}),
-    });
+    ({ result, details } = await runner.run({ labels: runner.labels, onReplication: (done, total) => progress.update(done, total) }));
   } finally {
     progress.stop();
+    await runner.close();
   }
   const simulationSeconds = (performance.now() - started) / 1000;
   const written = writeRunOutputs(

@@ -2,12 +2,14 @@
  * Resolves every cell of a sweep through the scenario loader before anything runs: each cell
  * is the base scenario with its parameter values applied as `--set` overrides, so a bad value
  * fails the whole sweep at once with a normal input error naming its `--param`, and every
- * shard resolves the same grid (the strategy list then does not depend on the shard).
+ * shard resolves the same grid (the strategy list then does not depend on the shard). Cells
+ * with plug-in balancers get their labels from a worker thread (labelPluginCells), as plug-in
+ * code never runs on the main thread.
  */
 import './zod-jitless.js';
 import type { BalancerConfig } from '../balancers/configs.js';
+import { balancerLabel } from '../balancers/registry.js';
 import { uniqueLabels } from '../analysis/compare.js';
-import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { formatProblem, ScenarioError, type ScenarioProblem } from '../scenario/errors.js';
 import type { KeyPath } from '../scenario/issues.js';
 import { loadScenarioFile } from '../scenario/load.js';
@@ -56,7 +58,7 @@ function describeCell(params: Record<string, unknown>): string {
     .join(', ');
 }
 
-export async function resolveSweepPlan(input: SweepPlanInput): Promise<SweepPlan> {
+export function resolveSweepPlan(input: SweepPlanInput): SweepPlan {
   const { scenario: base, warnings: baseWarnings } = loadScenarioFile(input.file, { set: input.set });
   const warnings = [...baseWarnings];
   const problems = new Set<string>();
@@ -84,19 +86,33 @@ export async function resolveSweepPlan(input: SweepPlanInput): Promise<SweepPlan
       continue;
     }
     const strategies = strategiesOf(scenario, input.balancers);
-    // Plug-in modules are imported and their options checked here, so a bad one is an input
-    // error before anything runs; worker threads import them again (sweep-worker.ts).
-    const plugins = await loadBalancerPlugins(scenario, { strategies });
-    const labels = uniqueLabels(strategies.map(plugins.label));
-    const cell: CellPlan = { index, params: cellParams(input.params, index), scenario, strategies, labels };
-    if (usesPlugins(strategies)) cell.createBalancer = plugins.createBalancer;
-    cells.push(cell);
+    // Plug-ins are labelled later, on a worker thread (labelPluginCells): their code never runs here.
+    const labels = usesPlugins(strategies) ? [] : uniqueLabels(strategies.map(balancerLabel));
+    cells.push({ index, params: cellParams(input.params, index), scenario, strategies, labels });
     problemAt.push(locate);
   }
   if (problems.size > 0) throw new ScenarioError([...problems].map((message) => ({ message })));
   warnings.push(...ineffectiveBalancerParams(input, base));
-  const strategies = [...new Set(cells.flatMap((c) => c.labels))];
-  return { base, cells, strategies, warnings, problemAt };
+  return { base, cells, strategies: unionOfLabels(cells), warnings, problemAt };
+}
+
+/**
+ * Labels the cells whose strategies include plug-ins, with `label` (a worker pool's: it imports
+ * and checks the modules, and throws their problems as input errors), before anything runs.
+ */
+export async function labelPluginCells(plan: SweepPlan, label: (cells: CellPlan[]) => Promise<string[][]>): Promise<void> {
+  const pluginCells = plan.cells.filter((c) => usesPlugins(c.strategies));
+  if (pluginCells.length === 0) return;
+  const labels = await label(pluginCells);
+  pluginCells.forEach((cell, i) => {
+    cell.labels = uniqueLabels(labels[i]!);
+  });
+  plan.strategies = unionOfLabels(plan.cells);
+}
+
+/** Every strategy label of the grid, in order of first appearance. */
+function unionOfLabels(cells: readonly CellPlan[]): string[] {
+  return [...new Set(cells.flatMap((c) => c.labels))];
 }
 
 /** A swept `balancer` path changes nothing when the strategies come from elsewhere: say so. */

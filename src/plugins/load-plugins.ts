@@ -45,7 +45,12 @@ export interface LoadPluginsOptions {
    */
   readonly baseDir?: string;
   /** Marks every call into a module, for a watchdog on another thread (the CLI's). */
-  readonly watch?: PluginCallWatch;
+  readonly watch?: PluginCallWatch | undefined;
+  /**
+   * How to name each module in messages, by absolute path; default as the loader saw it written.
+   * A worker thread's copy of the scenario has only absolute paths: its caller passes the names.
+   */
+  readonly displays?: ReadonlyMap<string, string>;
   /**
    * Positions a problem with the `index`-th plug-in use (see pluginUses); default: at the
    * scenario's line when the config came through the loader, else naming the module. A worker
@@ -93,7 +98,10 @@ export async function loadBalancerPlugins(scenario: Scenario, options: LoadPlugi
   const firstUse = new Map<string, PluginUse>();
   for (const use of uses) if (!firstUse.has(use.path)) firstUse.set(use.path, use);
   const outcomes = await Promise.all(
-    [...firstUse.values()].map(async (use) => [use, await importBalancerPlugin(use.path, use.origin?.display ?? use.config.module, watch)] as const),
+    [...firstUse.values()].map(async (use) => {
+      const display = options.displays?.get(use.path) ?? use.origin?.display ?? use.config.module;
+      return [use, await importBalancerPlugin(use.path, display, watch)] as const;
+    }),
   );
 
   const plugins = new Map<string, LoadedBalancerPlugin>();

@@ -46,7 +46,7 @@ function expectSameFiles(a: string, b: string) {
 }
 
 beforeAll(() => {
-  expect(existsSync(join(root, 'dist/cli/sweep-worker.js')), 'run `npm run build` first (npm test does)').toBe(true);
+  expect(existsSync(join(root, 'dist/cli/simulation-worker.js')), 'run `npm run build` first (npm test does)').toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'meshsim-sweep-'));
   scenario = join(dir, 's.yaml');
   writeFileSync(scenario, SCENARIO);
