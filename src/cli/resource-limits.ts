@@ -68,17 +68,18 @@ export function checkResources(estimate: ResourceEstimate, flags: ResourceFlags,
       );
     }
     if (memory > maxMemory) {
-      const driver = estimate.memoryDrivers.find((d) => d.path.length > 0);
-      const results = estimate.resultBytes > estimate.simulationBytes * threads;
-      const path = results ? ['replications'] : (driver?.path ?? []);
-      const held = results
-        ? `${formatBytes(estimate.resultBytes)} of results kept until written, beside ${formatBytes(estimate.simulationBytes)} per simulation`
-        : `${formatBytes(estimate.simulationBytes)} per simulation: ${describeDrivers(estimate.memoryDrivers, formatBytes, '')}`;
+      // What holds the memory: the results of every simulation, and each simulation running at once.
+      const holders = [
+        ...estimate.resultDrivers,
+        ...estimate.memoryDrivers.map((d) => ({ ...d, amount: d.amount * threads })),
+      ].sort((a, b) => b.amount - a.amount);
+      const blamed = holders.find((d) => d.path.length > 0);
+      const at = threads > 1 ? `; ${threads} simulations at once` : '';
       problems.push(
         context.problemAt(
-          path,
+          blamed?.path ?? [],
           `expected a run that fits in ${formatBytes(maxMemory)} of memory (--max-memory), found about ${formatBytes(memory)} ` +
-            `(${held}${threads > 1 ? `, ${threads} simulations at once` : ''}); make it smaller, ` +
+            `(${describeDrivers(holders, formatBytes, '')}${at}); make it smaller, ` +
             `or raise the limit with --max-memory ${formatBytes(memory * 1.1).replace(' ', '')} if the machine has it, or pass --force`,
         ),
       );

@@ -112,7 +112,8 @@ interface ResolveContext {
 function resolveRaw(original: unknown, context: ResolveContext): LoadedScenario {
   if (original === null || typeof original !== 'object' || Array.isArray(original)) {
     const found = original === null || original === undefined ? 'an empty document' : renderValue(original);
-    const at = context.sourceMap?.locate([], 'value');
+    // An empty file has no node to point at: its first line then.
+    const at = context.sourceMap === undefined ? undefined : (context.sourceMap.locate([], 'value') ?? { line: 1, column: 1 });
     const message = `expected a mapping of scenario keys (name, arrivals, service, …), found ${found}`;
     throw new ScenarioError([{ file: context.file, ...(at && { line: at.line, column: at.column }), message }]);
   }

@@ -4,6 +4,9 @@
  * window, 10⁹ zipf keys) is refused before the run instead of running for days or exhausting
  * memory. The CLI compares it with caps the user can raise (src/cli/resource-limits.ts).
  *
+ * Periodic work goes on for the whole simulated horizon: the arrivals plus the tail a timeout,
+ * a fault or a restart adds (horizonOf).
+ *
  * Work is counted in simulated events: about four per request attempt (reach, service done,
  * response, timeout), two per health check or liveness probe, one per heartbeat, one per
  * instance per outlier-detection sweep, two per random fault, one per time-series window, and
@@ -48,6 +51,8 @@ export interface ResourceEstimate {
   readonly memoryDrivers: readonly EstimateDriver[];
   /** Bytes the results of every simulation keep until written, their text included. */
   readonly resultBytes: number;
+  /** What makes up resultBytes: the per-instance results, and the recorded details. */
+  readonly resultDrivers: readonly EstimateDriver[];
 }
 
 export interface EstimateOptions {
@@ -85,15 +90,22 @@ export function estimateScenario(scenario: Scenario, strategies: readonly Balanc
   const details = options.details === true;
   const events = eventsOfOneSimulation(scenario, details);
   const memory = memoryOfOneSimulation(scenario, strategies, details, events);
-  const perInstance = scenario.service.instances * BYTES.resultPerInstance;
-  const detailBytes = details ? memory.recorded : 0;
+  const results: EstimateDriver[] = [
+    {
+      path: ['replications'],
+      what: 'results of every replication',
+      amount: simulations * (BYTES.resultPerSimulation + scenario.service.instances * BYTES.resultPerInstance),
+    },
+    ...memory.recorded.map((d) => ({ ...d, what: `${d.what} of every replication`, amount: d.amount * simulations })),
+  ];
   return {
     events: total(events) * simulations,
     simulations,
     eventDrivers: sorted(events),
     simulationBytes: total(memory.drivers),
     memoryDrivers: sorted(memory.drivers),
-    resultBytes: simulations * (BYTES.resultPerSimulation + perInstance + detailBytes),
+    resultBytes: total(results),
+    resultDrivers: sorted(results),
   };
 }
 
@@ -108,7 +120,19 @@ export function combineEstimates(estimates: readonly ResourceEstimate[]): Resour
     simulationBytes: biggest?.simulationBytes ?? 0,
     memoryDrivers: biggest?.memoryDrivers ?? [],
     resultBytes: estimates.reduce((sum, e) => sum + e.resultBytes, 0),
+    resultDrivers: mergeDrivers(estimates.flatMap((e) => e.resultDrivers)),
   };
+}
+
+/** Drivers of the same cause (path and what) summed. */
+function mergeDrivers(drivers: readonly EstimateDriver[]): EstimateDriver[] {
+  const byCause = new Map<string, EstimateDriver>();
+  for (const d of drivers) {
+    const key = `${d.path.join('.')}|${d.what}`;
+    const seen = byCause.get(key);
+    byCause.set(key, seen === undefined ? d : { ...d, amount: seen.amount + d.amount });
+  }
+  return sorted([...byCause.values()]);
 }
 
 function largestBy<T>(items: readonly T[], size: (item: T) => number): T | undefined {
@@ -131,6 +155,35 @@ export function arrivalsOf(scenario: Scenario): { arrivals: number; span: number
   return { arrivals: rate * scenario.duration!, span: scenario.duration! };
 }
 
+/**
+ * Simulated time a replication spans (ms): the arrivals, then the tail in which the run waits
+ * for what is still pending, up to `drain`. A request's timeout timer keeps the run going even
+ * after the request has finished (timers are dropped lazily), and faults and restarts may end
+ * after the last arrival; periodic checks and time-series windows go on all that time.
+ */
+export function horizonOf(scenario: Scenario): { horizon: number; tailCause: KeyPath | undefined } {
+  const { span } = arrivalsOf(scenario);
+  let tail = scenario.timeout ?? 0;
+  let cause: KeyPath = ['timeout'];
+  scenario.faults.forEach((fault, i) => {
+    if ('at' in fault && fault.at + (fault.for ?? 0) - span > tail) {
+      tail = fault.at + (fault.for ?? 0) - span;
+      cause = ['faults', i];
+    }
+  });
+  const restart = scenario.restart.backoff.max + scenario.restart.startupTime;
+  if (scenario.faults.length > 0 && restart > tail) {
+    tail = restart;
+    cause = ['restart', 'backoff', 'max'];
+  }
+  if (scenario.drain !== undefined && scenario.drain < tail) {
+    tail = scenario.drain;
+    cause = ['drain'];
+  }
+  // The tail is to blame for periodic work when it is longer than the arrivals themselves.
+  return { horizon: span + tail, tailCause: tail > span ? cause : undefined };
+}
+
 function countUpTo(sorted: readonly number[], limit: number): number {
   let lo = 0;
   let hi = sorted.length;
@@ -145,31 +198,33 @@ function countUpTo(sorted: readonly number[], limit: number): number {
 function eventsOfOneSimulation(s: Scenario, details: boolean): EstimateDriver[] {
   const n = s.service.instances;
   const clients = s.clients.count;
-  const { arrivals, span } = arrivalsOf(s);
+  const { arrivals } = arrivalsOf(s);
+  const { horizon: span, tailCause } = horizonOf(s);
+  const blame = (own: KeyPath): KeyPath => tailCause ?? own;
   const drivers: EstimateDriver[] = [];
   const attempts = 1 + (s.retries?.attempts ?? 0);
   const requestPath: KeyPath = s.requests !== undefined ? ['requests'] : s.arrivals.kind === 'trace' ? ['arrivals'] : ['arrivals', 'rate'];
   drivers.push({ path: requestPath, what: 'requests', amount: arrivals * attempts * EVENTS_PER_ATTEMPT });
   if (s.arrivals.kind === 'onoff') {
-    drivers.push({ path: ['arrivals', 'on'], what: 'on/off switches', amount: (2 * span) / (s.arrivals.on + s.arrivals.off) });
+    drivers.push({ path: blame(['arrivals', 'on']), what: 'on/off switches', amount: (2 * span) / (s.arrivals.on + s.arrivals.off) });
   }
   const hc = s.healthCheck;
   if (hc !== undefined) {
     const checkers = hc.checker === 'central' ? 1 : clients;
     const shortest = Math.min(hc.interval, hc.unhealthyInterval ?? Infinity, hc.unhealthyEdgeInterval ?? Infinity, hc.healthyEdgeInterval ?? Infinity);
-    drivers.push({ path: ['healthCheck', 'interval'], what: 'health checks', amount: (2 * checkers * n * span) / shortest });
+    drivers.push({ path: blame(['healthCheck', 'interval']), what: 'health checks', amount: (2 * checkers * n * span) / shortest });
     // Every (client, instance) pair turns healthy once at the start, and each change rebuilds
     // that client's endpoint list, O(n): about ten events' worth of time per endpoint copied.
     drivers.push({ path: ['clients', 'count'], what: 'endpoint-list rebuilds', amount: ENDPOINT_COPY_EVENTS * clients * n * n });
   }
-  if (s.heartbeat !== undefined) drivers.push({ path: ['heartbeat', 'interval'], what: 'heartbeats', amount: (n * span) / s.heartbeat.interval });
-  if (s.liveness !== undefined) drivers.push({ path: ['liveness', 'period'], what: 'liveness probes', amount: (2 * n * span) / s.liveness.period });
+  if (s.heartbeat !== undefined) drivers.push({ path: blame(['heartbeat', 'interval']), what: 'heartbeats', amount: (n * span) / s.heartbeat.interval });
+  if (s.liveness !== undefined) drivers.push({ path: blame(['liveness', 'period']), what: 'liveness probes', amount: (2 * n * span) / s.liveness.period });
   if (s.outlierDetection !== undefined) {
     const interval = s.outlierDetection.interval ?? 10_000;
-    drivers.push({ path: ['outlierDetection', 'interval'], what: 'outlier-detection sweeps', amount: (clients * n * span) / interval });
+    drivers.push({ path: blame(['outlierDetection', 'interval']), what: 'outlier-detection sweeps', amount: (clients * n * span) / interval });
   }
   drivers.push(...faultEpisodes(s, span).map((f) => ({ ...f, amount: 2 * f.amount })));
-  if (details) drivers.push({ path: ['timeseries', 'window'], what: 'time-series windows', amount: span / s.timeseries.window });
+  if (details) drivers.push({ path: blame(['timeseries', 'window']), what: 'time-series windows', amount: span / s.timeseries.window });
   return drivers.filter((d) => d.amount > 0);
 }
 
@@ -196,7 +251,7 @@ function memoryOfOneSimulation(
   strategies: readonly BalancerConfig[],
   details: boolean,
   events: readonly EstimateDriver[],
-): { drivers: EstimateDriver[]; recorded: number } {
+): { drivers: EstimateDriver[]; recorded: EstimateDriver[] } {
   const n = s.service.instances;
   const clients = s.clients.count;
   const fast = !details && runsOnFastPath(s, {});
@@ -207,19 +262,22 @@ function memoryOfOneSimulation(
   const keys = s.arrivals.keys;
   if (keys?.kind === 'zipf') drivers.push({ path: ['arrivals', 'keys', 'count'], what: 'zipf key table', amount: keys.count * BYTES.zipfKey });
   drivers.push({ path: ['arrivals', 'rate'], what: 'requests in flight', amount: peakInFlight(s) * (fast ? BYTES.pendingFast : BYTES.pendingFull) });
-  const faults = faultEpisodes(s, arrivalsOf(s).span).reduce((sum, f) => sum + f.amount, 0);
-  const heaviestFault = faultEpisodes(s, arrivalsOf(s).span).sort((a, b) => b.amount - a.amount)[0];
+  const { horizon, tailCause } = horizonOf(s);
+  const episodes = faultEpisodes(s, horizon);
+  const faults = episodes.reduce((sum, f) => sum + f.amount, 0);
+  const heaviestFault = [...episodes].sort((a, b) => b.amount - a.amount)[0];
   if (faults > 0) drivers.push({ path: heaviestFault!.path, what: 'fault records', amount: faults * BYTES.fault });
-  let recorded = 0;
+  // Events and time series are built during the simulation and kept until written.
+  const recorded: EstimateDriver[] = [];
   if (details) {
     const windows = events.find((e) => e.what === 'time-series windows')?.amount ?? 0;
     // Every fault and detector change is an event, per client for the detectors.
     const logged = faults * 2 * (1 + clients);
-    recorded = windows * BYTES.window + logged * BYTES.event;
-    drivers.push({ path: ['timeseries', 'window'], what: 'time-series windows', amount: windows * BYTES.window });
-    if (logged > 0) drivers.push({ path: heaviestFault!.path, what: 'recorded events', amount: logged * BYTES.event });
+    recorded.push({ path: tailCause ?? ['timeseries', 'window'], what: 'time-series windows', amount: windows * BYTES.window });
+    if (logged > 0) recorded.push({ path: heaviestFault!.path, what: 'recorded events', amount: logged * BYTES.event });
   }
-  return { drivers: drivers.filter((d) => d.amount > 0), recorded };
+  drivers.push(...recorded);
+  return { drivers: drivers.filter((d) => d.amount > 0), recorded: recorded.filter((d) => d.amount > 0) };
 }
 
 /** Lookup tables a hashing balancer builds per client: the largest among the strategies. */

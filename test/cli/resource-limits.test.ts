@@ -10,6 +10,7 @@ const estimate = (over: Partial<ResourceEstimate>): ResourceEstimate => ({
   simulationBytes: 2e6,
   memoryDrivers: [{ path: ['service', 'instances'], what: 'per-instance state', amount: 1e6 }],
   resultBytes: 1e5,
+  resultDrivers: [{ path: ['replications'], what: 'results of every replication', amount: 1e5 }],
   ...over,
 });
 const context = {
@@ -49,15 +50,25 @@ describe('checkResources', () => {
     expect(line).toMatch(/^s\.yaml:3:7: replications: expected a run of at most 1\.0e11 simulated events/);
   });
 
-  it('refuses too much memory, per simulation or held in results, and counts simultaneous simulations', () => {
-    const [perSimulation] = refusal(() => checkResources(estimate({ simulationBytes: 3e9 }), { maxMemory: 4e9 }, { ...context, threads: 2 }));
-    expect(perSimulation).toBe(
+  it('refuses too much memory at what holds most of it, counting simulations that run at once', () => {
+    const perSimulation = estimate({ simulationBytes: 3e9, memoryDrivers: [{ path: ['service', 'instances'], what: 'per-instance state', amount: 3e9 }] });
+    const [running] = refusal(() => checkResources(perSimulation, { maxMemory: 4e9 }, { ...context, threads: 2 }));
+    expect(running).toBe(
       's.yaml:3:7: service.instances: expected a run that fits in 4.0 GB of memory (--max-memory), found about 6.0 GB ' +
-        '(3.0 GB per simulation: 1.0 MB from per-instance state (service.instances), 2 simulations at once); ' +
+        '(6.0 GB from per-instance state (service.instances); 2 simulations at once); ' +
         'make it smaller, or raise the limit with --max-memory 6.6GB if the machine has it, or pass --force',
     );
-    const [results] = refusal(() => checkResources(estimate({ resultBytes: 9e9 }), { maxMemory: 4e9 }, context));
-    expect(results).toMatch(/^s\.yaml:3:7: replications: .*found about 9\.0 GB \(9\.0 GB of results kept until written, beside 2\.0 MB per simulation\)/);
+    const held = estimate({
+      resultBytes: 9e9,
+      resultDrivers: [
+        { path: ['timeout'], what: 'time-series windows of every replication', amount: 8e9 },
+        { path: ['replications'], what: 'results of every replication', amount: 1e9 },
+      ],
+    });
+    const [results] = refusal(() => checkResources(held, { maxMemory: 4e9 }, context));
+    expect(results).toMatch(
+      /^s\.yaml:3:7: timeout: .*found about 9\.0 GB \(8\.0 GB from time-series windows of every replication \(timeout\), 1\.0 GB from results of every replication \(replications\)/,
+    );
   });
 
   it('--force runs anything, still announcing it', () => {

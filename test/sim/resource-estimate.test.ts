@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { balancerConfig } from '../../src/balancers/configs.js';
 import { resolveScenario } from '../../src/scenario/load.js';
-import { arrivalsOf, combineEstimates, estimateScenario } from '../../src/sim/resource-estimate.js';
+import { arrivalsOf, combineEstimates, estimateScenario, horizonOf } from '../../src/sim/resource-estimate.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -44,16 +44,26 @@ describe('estimated events', () => {
       retries: { attempts: 2 },
       healthCheck: { interval: '1s', timeout: '100ms', unhealthyThreshold: 2, healthyThreshold: 2 },
       faults: [{ kind: 'random', mttf: '9s', mttr: '1s' }],
+      // A restart may still be pending after the last arrival: the run (and its checks) go on 20 s more.
+      restart: { backoff: { initial: '10s', max: '20s' } },
       timeseries: { window: '10ms' },
     });
+    expect(horizonOf(s)).toEqual({ horizon: 120_000, tailCause: undefined });
     const drivers = Object.fromEntries(estimateScenario(s, [s.balancer], { details: true }).eventDrivers.map((d) => [d.what, d.amount]));
     expect(drivers).toEqual({
       requests: 100_000 * 3 * 4,
-      'health checks': 2 * 4 * 10 * 100,
+      'health checks': 2 * 4 * 10 * 120,
       'endpoint-list rebuilds': 10 * 4 * 10 * 10,
-      'random faults': 2 * 10 * 10,
-      'time-series windows': 10_000,
+      'random faults': 2 * 10 * 12,
+      'time-series windows': 12_000,
     });
+  });
+
+  it('a timeout longer than the arrivals keeps the run, its checks and its windows going: it is to blame', () => {
+    const s = scenario({ requests: 1000, timeout: '1h', timeseries: { window: '1ms' } });
+    expect(horizonOf(s)).toEqual({ horizon: 1000 + 3_600_000, tailCause: ['timeout'] });
+    const windows = estimateScenario(s, [s.balancer], { details: true }).resultDrivers.find((d) => d.what.startsWith('time-series windows'));
+    expect(windows?.path).toEqual(['timeout']);
   });
 
   it('a sweep adds its cells up; the peak is the largest cell', () => {
