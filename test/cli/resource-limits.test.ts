@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkResources, formatBytes, formatCount, parseByteSize, parseEventCount } from '../../src/cli/resource-limits.js';
+import { join } from 'node:path';
 import { ScenarioError } from '../../src/scenario/errors.js';
+import { loadScenarioFile } from '../../src/scenario/load.js';
+import { estimateScenario } from '../../src/sim/resource-estimate.js';
 import type { ResourceEstimate } from '../../src/sim/resource-estimate.js';
 
 const estimate = (over: Partial<ResourceEstimate>): ResourceEstimate => ({
@@ -93,5 +96,27 @@ describe('flag values', () => {
   it('formats counts and sizes for people', () => {
     expect([formatCount(870.4), formatCount(3_200_000), formatCount(4e15)]).toEqual(['870', '3.2e6', '4.0e15']);
     expect([formatBytes(512), formatBytes(4.1e6), formatBytes(123e9)]).toEqual(['512 B', '4.1 MB', '123 GB']);
+  });
+});
+
+describe('legitimate large runs pass the default caps', () => {
+  const root = new URL('../..', import.meta.url).pathname;
+  const passes = (file: string, set: string[], strategies = 1) => {
+    const loaded = loadScenarioFile(join(root, file), { set });
+    const estimate = estimateScenario(loaded.scenario, Array(strategies).fill(loaded.scenario.balancer));
+    // 4 GB: less than V8's default heap limit on a 16 GB machine, which the default follows.
+    return () => checkResources(estimate, { maxMemory: 4e9 }, { problemAt: loaded.problemAt, simulations: 'runs' });
+  };
+
+  it('10⁸ requests of the M16 peer model (docs/benchmarks.md)', () => {
+    expect(passes('scenarios/m16-peer.yaml', ['requests=100000000'])).not.toThrow();
+  });
+
+  it('thousands of instances × hundreds of clients (issue 12)', () => {
+    expect(passes('scenarios/quickstart.yaml', ['service.instances=5000', 'clients.count=500'])).not.toThrow();
+  });
+
+  it('a sweep-sized grid: 10⁶ requests × 10 replications × 4 strategies per cell', () => {
+    expect(passes('scenarios/quickstart.yaml', ['duration=30m', 'replications=10'], 4)).not.toThrow();
   });
 });
