@@ -142,17 +142,23 @@ describe('result folders hold one whole result', () => {
   it('Ctrl-C during a sweep: the finished cells, marked interrupted in sweep.json, the CSV files and the manifest; status 130', async () => {
     const dir = workspace();
     const out = join(dir, 'sweep');
-    // Enough cells that the sweep is still running when the signal comes.
-    const child = spawn(process.execPath, [bin, 'sweep', 'valid.yaml', '--workers', '1', '--param', `seed=${Array.from({ length: 400 }, (_, i) => i).join(',')}`, '--out', out], {
+    // Enough cells that the sweep is still running when the signal comes. The health check's
+    // warning is printed once the plan is made, a moment before Ctrl-C is handled: the cue.
+    const hc = 'healthCheck={interval: 1s, timeout: 3s, unhealthyThreshold: 2, healthyThreshold: 2}';
+    const seeds = `seed=${Array.from({ length: 400 }, (_, i) => i).join(',')}`;
+    const child = spawn(process.execPath, [bin, 'sweep', 'valid.yaml', '--workers', '1', '--param', seeds, '--set', hc, '--out', out], {
       cwd: dir,
       env: { ...process.env, NO_COLOR: '1' },
     });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+    const planned = new Promise<void>((resolve) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('warning:')) resolve();
+      });
     });
-    // The handler is installed once the plan is made; a large-run notice or none, wait a moment after start.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await planned;
+    await new Promise((resolve) => setTimeout(resolve, 500));
     child.kill('SIGINT');
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(status, stderr).toBe(130);
