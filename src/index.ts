@@ -31,9 +31,14 @@ export {
   runScenario,
   simulateReplication,
   simulateReplicationDetailed,
+  observeReplication,
   type RunOptions,
   type ReplicationDetails,
 } from './sim/run-scenario.js';
+export type { ObservedMetrics } from './sim/fast-simulation.js';
+
+// Service-level objectives: the `slo:` language and the evaluator (observeReplication → evaluateSlo).
+export * from './slo/index.js';
 export type { SimulationOptions, SimulationResult, PickRecord } from './sim/simulation.js';
 export type { SimEvent, EventKind } from './sim/fault-tracker.js';
 export type { TimeSeriesRow } from './sim/timeseries.js';

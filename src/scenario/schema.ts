@@ -11,6 +11,7 @@ import { formatDuration } from './duration.js';
 import { duration, isNonNegative, isPositive, positiveDuration } from './common-schema.js';
 import { expectedText } from './expected-text.js';
 import { failureKeys, refineFailureKeys } from './failure-schema.js';
+import { refineSlo, sloSchema } from '../slo/schema.js';
 
 /** Distributions of times (service times, network latency). All parameters in milliseconds. */
 export const distribution = z.discriminatedUnion('dist', [
@@ -191,6 +192,7 @@ export const scenarioSchema = z
     balancer: balancerConfig,
     compare: z.array(balancerConfig).min(1).optional().describe('strategies for `meshsim compare`'),
     ...failureKeys,
+    slo: sloSchema.optional(),
   })
   // Cross-field rules. zod runs them even when some fields failed their own checks without
   // aborting (a negative number, say), so each rule first checks that its inputs are sound and
@@ -212,6 +214,7 @@ export const scenarioSchema = z
         input: s.warmup,
       });
     }
+    refineSlo(s, ctx);
     const instances = s.service.instances;
     if (!Number.isInteger(instances) || instances <= 0) return;
     refineFailureKeys(s, ctx);

@@ -36,6 +36,9 @@ import { Workload } from './workload.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import { replicationMetrics } from './replication-metrics.js';
+import { SloRecorder } from '../slo/recorder.js';
+import { scenarioSlo } from '../slo/plan.js';
+import type { SloObservation } from '../slo/observation.js';
 
 // Event kinds. The kind is also the priority at equal times (see EventQueue): a departure
 // frees its server before anything else happens at that instant, responses beat a timeout due
@@ -77,10 +80,17 @@ interface Client {
   timerArmed: boolean;
 }
 
+/** A replication's metrics and what its SLO is judged on. */
+export interface ObservedMetrics {
+  readonly metrics: ReplicationMetrics;
+  readonly observation: SloObservation;
+}
+
 export class FastSimulation {
   private readonly queue = new EventQueue(256);
   private readonly pool = new RequestPool(1024);
   private readonly histogram = new LatencyHistogram();
+  private readonly slo: SloRecorder;
   private now = 0;
 
   // Workload (common random numbers).
@@ -163,9 +173,10 @@ export class FastSimulation {
 
     this.warmup = scenario.warmup;
     this.drain = scenario.drain ?? Infinity;
+    this.slo = new SloRecorder(scenarioSlo(scenario).objectives, scenario.warmup, (scenario.duration ?? Infinity) - scenario.warmup);
   }
 
-  run(): ReplicationMetrics {
+  run(): ObservedMetrics {
     const queue = this.queue;
     // The one pending arrival waits beside the heap rather than in it, which saves a push and
     // a pop per request. At equal times heap events go first, as if arrivals had the lowest
@@ -205,7 +216,8 @@ export class FastSimulation {
           throw new Error(`internal error: unknown event kind ${queue.popKind} at t=${t}ms`);
       }
     }
-    return this.metrics();
+    const observation = this.slo.observation(this.scenario.duration ?? this.lastArrival, this.timeout, []);
+    return { metrics: this.metrics(), observation };
   }
 
   /** Time of the next arrival, or Infinity once the workload has ended. */
@@ -232,6 +244,7 @@ export class FastSimulation {
     if (isCounted) {
       this.counted++;
       this.pendingCounted++;
+      this.slo.arrival(now);
     }
     pool.arrival[slot] = now;
     pool.demand[slot] = demand;
@@ -245,6 +258,7 @@ export class FastSimulation {
       if (isCounted) {
         this.failed++;
         this.pendingCounted--;
+        this.slo.failed(now);
       }
       pool.release(slot);
       return;
@@ -315,11 +329,14 @@ export class FastSimulation {
       if (client.wantsReports) client.balancer.onBackendReport!(instance, this.instanceLoad!.report(instance, this.busy[instance]!, this.now));
       if (pool.counted[slot] === 1) {
         this.pendingCounted--;
+        const arrival = pool.arrival[slot]!;
         if (ok) {
           this.completed++;
-          this.histogram.record(this.now - pool.arrival[slot]!);
+          this.histogram.record(this.now - arrival);
+          this.slo.completed(arrival, this.now - arrival);
         } else {
           this.rejected++;
+          this.slo.failed(arrival);
         }
       }
     }
@@ -348,6 +365,7 @@ export class FastSimulation {
         if (pool.counted[slot] === 1) {
           this.timedOut++;
           this.pendingCounted--;
+          this.slo.timedOut(pool.arrival[slot]!);
         }
       }
       fifo.shift();

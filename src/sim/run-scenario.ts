@@ -10,7 +10,7 @@ import type { RunResult, StrategyResult } from '../analysis/types.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MESHSIM_VERSION } from '../version.js';
-import { FastSimulation, runsOnFastPath } from './fast-simulation.js';
+import { FastSimulation, runsOnFastPath, type ObservedMetrics } from './fast-simulation.js';
 import type { SimEvent } from './fault-tracker.js';
 import { Simulation, type SimulationOptions, type SimulationResult } from './simulation.js';
 import type { TimeSeriesRow } from './timeseries.js';
@@ -44,8 +44,22 @@ export function simulateReplication(
   balancer: BalancerConfig = scenario.balancer,
   options: SimulationOptions = {},
 ): ReplicationMetrics {
+  return observeReplication(scenario, replication, balancer, options).metrics;
+}
+
+/**
+ * One replication's metrics and its SLO observation, the input of `evaluateSlo`: the library
+ * call for judging many runs in one process (guarantee search). Takes the fast path when it can.
+ */
+export function observeReplication(
+  scenario: Scenario,
+  replication = 0,
+  balancer: BalancerConfig = scenario.balancer,
+  options: SimulationOptions = {},
+): ObservedMetrics {
   if (runsOnFastPath(scenario, options)) return new FastSimulation(scenario, balancer, replication, options).run();
-  return new Simulation(scenario, balancer, replication, options).run().metrics;
+  const { metrics, observation } = new Simulation(scenario, balancer, replication, options).run();
+  return { metrics, observation };
 }
 
 /**

@@ -45,6 +45,9 @@ import { Outcome } from './outcome.js';
 import { RecoveryPolicies } from './recovery-policies.js';
 import { Detectors } from './detectors.js';
 import { TimeSeries, type TimeSeriesRow } from './timeseries.js';
+import { SloRecorder } from '../slo/recorder.js';
+import { scenarioSlo } from '../slo/plan.js';
+import type { SloObservation } from '../slo/observation.js';
 
 // Event kinds. The kind is also the priority at equal times (see EventQueue): a departure
 // frees its server before anything else happens at that instant, responses beat a timeout
@@ -101,6 +104,8 @@ export interface SimulationResult {
   readonly metrics: ReplicationMetrics;
   readonly events: readonly SimEvent[];
   readonly timeseries: readonly TimeSeriesRow[];
+  /** What the SLO is judged on (src/slo/evaluate.ts). */
+  readonly observation: SloObservation;
 }
 
 export interface Client {
@@ -132,6 +137,7 @@ export class Simulation {
   private readonly requests = new FlightTable(1024);
   private readonly attempts = this.requests;
   private readonly histogram = new LatencyHistogram();
+  private readonly slo: SloRecorder;
   now = 0;
 
   // Workload (common random numbers).
@@ -314,6 +320,7 @@ export class Simulation {
 
     this.warmup = scenario.warmup;
     this.drain = scenario.drain ?? Infinity;
+    this.slo = new SloRecorder(scenarioSlo(scenario).objectives, scenario.warmup, (scenario.duration ?? Infinity) - scenario.warmup);
   }
 
   /** Schedules an event of a detector (kinds ≥ FIRST_DETECTOR_EVENT). */
@@ -405,6 +412,7 @@ export class Simulation {
       metrics: this.metrics(),
       events: this.tracker.events,
       timeseries: this.timeseries?.rows(this.now) ?? [],
+      observation: this.slo.observation(this.scenario.duration ?? this.lastArrival, this.timeout, this.tracker.records()),
     };
   }
 
@@ -433,6 +441,7 @@ export class Simulation {
     if (isCounted) {
       this.counted++;
       this.pendingCounted++;
+      this.slo.arrival(now);
     }
     this.timeseries?.arrival(now);
     const client = this.clients[c]!;
@@ -727,6 +736,7 @@ export class Simulation {
     requests.retryAt[slot] = NaN;
     const client = this.clients[requests.client[slot]!]!;
     this.retriesSent++;
+    this.slo.retried(requests.arrival[slot]!);
     const workload = this.workload;
     workload.drawDelays();
     this.sendAttempt(slot, client, this.retryDemand!.sample(), workload.outbound, workload.inbound);
@@ -740,21 +750,26 @@ export class Simulation {
     client.activeRequests--;
     if (requests.counted[slot] === 1) {
       this.pendingCounted--;
+      const arrival = requests.arrival[slot]!;
       if (outcome === Outcome.Ok) {
         this.completed++;
-        const latency = this.now - requests.arrival[slot]!;
+        const latency = this.now - arrival;
         this.histogram.record(latency);
         this.timeseries?.success(this.now, latency);
+        this.slo.completed(arrival, latency);
         if (requests.hadFailure[slot] === 1) this.recovered++;
       } else if (outcome === Outcome.Rejected) {
         this.rejected++;
         this.timeseries?.error(this.now);
+        this.slo.failed(arrival);
       } else if (outcome === Outcome.Timeout) {
         this.timedOut++;
         this.timeseries?.timeout(this.now);
+        this.slo.timedOut(arrival);
       } else {
         this.failed++;
         this.timeseries?.error(this.now);
+        this.slo.failed(arrival);
       }
     }
     requests.releaseRequest(slot);
@@ -1057,7 +1072,7 @@ export class Simulation {
   }
 
   private metrics(): ReplicationMetrics {
-    const faults = this.tracker.summary();
+    const faults = this.tracker.summary(Infinity);
     return replicationMetrics(
       this.scenario,
       {
