@@ -3,10 +3,12 @@
  * then by latency, so that no ranking favours a strategy that serves fewer requests.
  *
  * 1. Replications in which the strategy met every objective of the SLO, more first.
- * 2. Availability, in tiers: a strategy joins the tier of the best one above it unless the
- *    paired t-test (compare.ts) finds their availability significantly different, so a
- *    difference within noise never decides. Under common random numbers every strategy
- *    meets the same requests, so goodput orders exactly as availability does.
+ * 2. Availability, in tiers: taken in order of mean availability, a strategy joins the tier
+ *    above it unless the paired t-test (compare.ts) finds its availability significantly
+ *    different from any strategy already in that tier, so a difference within noise never
+ *    decides, and noise in one pair cannot merge strategies another pair tells apart. Under
+ *    common random numbers every strategy meets the same requests, so goodput orders exactly
+ *    as availability does.
  * 3. Within a tier, the tie-break metric (`--metric`, default latency.p99) in its better
  *    direction; undefined values last.
  * Each strategy gets the reason for its place, and the first a recommendation line:
@@ -67,10 +69,11 @@ function percent(x: number, digits: number): string {
   return `${+(100 * x).toFixed(digits)}%`;
 }
 
-/** x and y as percentages with just enough decimals to tell them apart (up to 4). */
+/** x and y as percentages with just enough decimals to tell them apart (up to 4), never rounding a share below 1 up to 100 %. */
 function percents(x: number, y: number): [string, string] {
+  const full = (v: number, digits: number) => v < 1 && percent(v, digits) === '100%';
   for (let digits = 1; digits < 4; digits++) {
-    if (percent(x, digits) !== percent(y, digits)) return [percent(x, digits), percent(y, digits)];
+    if (percent(x, digits) !== percent(y, digits) && !full(x, digits) && !full(y, digits)) return [percent(x, digits), percent(y, digits)];
   }
   return [percent(x, 4), percent(y, 4)];
 }
@@ -142,7 +145,7 @@ function orderGroup(group: StrategyResult[], metric: string): { order: StrategyR
   const tiers: StrategyResult[][] = [];
   for (const r of byAvailability) {
     const tier = tiers[tiers.length - 1];
-    if (tier !== undefined && !differs(r, tier[0]!, AVAILABILITY)) tier.push(r);
+    if (tier !== undefined && !tier.some((member) => differs(r, member, AVAILABILITY))) tier.push(r);
     else tiers.push([r]);
   }
   const tierOf = new Map<StrategyResult, number>();
