@@ -59,7 +59,7 @@ export function buildProgram(): Command {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--balancers <specs>', 'strategies: kinds or YAML mappings, comma-separated; repeatable (default: the scenario\'s compare list)', collect, [])
     .option('--baseline <label>', 'the strategy the others are compared with (default: the first)')
-    .option('--metric <path>', 'metric the table is sorted by, best first', 'latency.p99')
+    .option('--metric <path>', 'any metric path: breaks ties in the ranking after the SLO and availability', 'latency.p99')
     .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-compare)')
     .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
     .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
@@ -98,6 +98,7 @@ export function buildProgram(): Command {
     .description('draw charts (SVG, PNG) and a self-contained report.html from a results folder')
     .argument('<dir>', 'output folder of meshsim run, compare or sweep')
     .option('-o, --out <dir>', 'where to write the report (default: <dir>/report)')
+    .option('--metric <path>', 'also chart this metric (any metric path) versus the parameter, or by strategy')
     .option('-q, --quiet', 'nothing on stderr unless something fails')
     .option('--timing', 'print the time each stage took on stderr')
     .action(async (dir: string, flags: ReportFlags) => (await import('./report-command.js')).reportCommand(dir, flags));

@@ -68,6 +68,8 @@ export const METRIC_DESCRIPTIONS: Readonly<Record<string, string>> = {
  * shows a fraction (availability) in per cent.
  */
 export function metricCell(result: StrategyResult, path: string, percent = false): string {
+  const never = NEVER_WHEN[path];
+  if (never !== undefined && getMetric(result.metrics, never) > 0) return 'never';
   const scale = percent ? 100 : 1;
   const suffix = percent ? ' %' : '';
   const mean = scale * getMetric(result.metrics, path);
@@ -75,6 +77,13 @@ export function metricCell(result: StrategyResult, path: string, percent = false
   const ci = scale * (result.ci95[path] ?? NaN);
   return (Number.isFinite(ci) ? formatWithCi(mean, ci) : formatSignificant(mean, 4)) + suffix;
 }
+
+/** Recovery times shown as "never" when some fault (or incident) had not recovered by the end of arrivals. */
+const NEVER_WHEN: Readonly<Record<string, string>> = {
+  'recovery.meanTimeToRecover': 'recovery.unrecovered',
+  'recovery.maxTimeToRecover': 'recovery.unrecovered',
+  'recovery.serviceTimeToRecover': 'recovery.serviceUnrecovered',
+};
 
 function cell(text: string, className = 'num'): string {
   return `<td class="${className}">${escapeHtml(text)}</td>`;
@@ -86,6 +95,7 @@ const LFR_GROUPS: ReadonlyArray<{ title: string; columns: ReadonlyArray<{ path: 
     title: 'Load',
     columns: [
       { path: 'L', header: 'L = T/S' },
+      { path: 'utilisation', header: 'ρ' },
       { path: 'imbalance.maxOverMean', header: 'max/mean' },
       { path: 'imbalance.cov', header: 'CoV' },
     ],
@@ -104,6 +114,7 @@ const LFR_GROUPS: ReadonlyArray<{ title: string; columns: ReadonlyArray<{ path: 
     columns: [
       { path: 'R', header: 'R = r/T' },
       { path: 'recovery.meanTimeToRecover', header: 'recover (ms)' },
+      { path: 'recovery.serviceTimeToRecover', header: 'SLO back (ms)' },
       { path: 'availability', header: 'availability', percent: true },
     ],
   },
@@ -202,7 +213,7 @@ export function comparisonTableHtml(rows: readonly ComparisonRow[]): string {
       cell(number(r.baselineMean)),
       cell(Number.isFinite(r.difference) ? (Number.isFinite(r.ci95) ? formatWithCi(r.difference, r.ci95) : number(r.difference)) : '–'),
       cell(percent(r.relativeDifference)),
-      cell(r.verdict, `verdict ${verdictClass(r)}`),
+      cell(r.caveat === '' ? r.verdict : `${r.verdict} (${r.caveat})`, `verdict ${verdictClass(r)}`),
       '</tr>',
     ].join(''),
   );
