@@ -7,6 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MESHSIM_VERSION } from '../version.js';
 import { reportAndExit } from './errors.js';
+import type { BalancersFlags } from './balancers-command.js';
 import type { CompareFlags } from './compare-command.js';
 import type { MergeFlags } from './merge-command.js';
 import type { ReportFlags } from './report-command.js';
@@ -108,6 +109,13 @@ export function buildProgram(): Command {
     .description("check the engine against queueing theory (M/M/1, M/M/c, M/G/1, supermarket model, JSQ, JIQ)")
     .option('--quick', 'smaller samples and wider tolerances (seconds instead of minutes)')
     .action(async (flags: { quick?: boolean }) => (await import('./validate-command.js')).validateCommand(flags));
+
+  program
+    .command('balancers')
+    .description('list every balancer kind with its options, defaults and upstream source')
+    .argument('[kinds...]', 'only these kinds')
+    .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
+    .action(async (kinds: string[], flags: BalancersFlags) => (await import('./balancers-command.js')).balancersCommand(kinds, flags));
 
   program
     .command('schema')
