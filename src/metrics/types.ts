@@ -52,7 +52,10 @@ export interface ReplicationMetrics {
   imbalance: { maxOverMean: number; cov: number };
   /** Counted requests served (completed service) per instance. */
   perInstance: number[];
-  /** ρ: service time of the counted requests served, over the servers' time in the counted window. */
+  /**
+   * ρ: service time of the counted requests begun at the instances, over the servers' time in
+   * the counted window. Above 1 at an instance, its backlog outlasted the window.
+   */
   utilisation: number;
   /** ρ of each instance (service time at its own speed over concurrency × counted window). */
   perInstanceUtilisation: number[];

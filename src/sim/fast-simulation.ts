@@ -295,15 +295,14 @@ export class FastSimulation {
   }
 
   private startService(slot: number, instance: number): void {
-    this.queue.push(this.now + this.pool.demand[slot]! / this.speed[instance]!, EV_DONE, slot);
+    const work = this.pool.demand[slot]! / this.speed[instance]!;
+    if (this.pool.counted[slot] === 1) this.work[instance]! += work;
+    this.queue.push(this.now + work, EV_DONE, slot);
   }
 
   private finishService(slot: number): void {
     const instance = this.pool.instance[slot]!;
-    if (this.pool.counted[slot] === 1) {
-      this.served[instance]!++;
-      this.work[instance]! += this.pool.demand[slot]! / this.speed[instance]!;
-    }
+    if (this.pool.counted[slot] === 1) this.served[instance]!++;
     const waiting = this.waiting[instance]!;
     this.instanceLoad?.completed(instance, this.busy[instance]!, this.now);
     if (waiting.length > 0) {

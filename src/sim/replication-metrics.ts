@@ -24,7 +24,7 @@ export interface TrafficCounters {
   readonly pendingCounted: number;
   readonly lastArrival: number;
   readonly served: Float64Array;
-  /** ms of service time of counted requests, per instance. */
+  /** ms of service time of counted requests begun at each instance (at its speed and slow factor then). */
   readonly work: Float64Array;
   readonly histogram: LatencyHistogram;
   readonly simulatedTime: number;

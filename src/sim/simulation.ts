@@ -608,7 +608,10 @@ export class Simulation {
     }
     attempts.attemptFlags[a]! |= ATTEMPT_IN_SERVICE;
     attempts.epoch[a] = this.epoch[instance]!;
-    const end = this.now + (attempts.demand[a]! * this.slowFactor[instance]!) / this.speed[instance]!;
+    const work = (attempts.demand[a]! * this.slowFactor[instance]!) / this.speed[instance]!;
+    const end = this.now + work;
+    const request = attempts.request[a]!;
+    if (this.requests.generation[request] === attempts.requestGeneration[a] && this.requests.counted[request] === 1) this.work[instance]! += work;
     attempts.serviceEnd[a] = end;
     attempts.completionScheduled(a);
     this.pushProgress(end, EV_DONE, a);
@@ -624,7 +627,6 @@ export class Simulation {
     const request = attempts.request[a]!;
     if (this.requests.generation[request] === attempts.requestGeneration[a] && this.requests.counted[request] === 1) {
       this.served[instance]!++;
-      this.work[instance]! += (attempts.demand[a]! * this.slowFactor[instance]!) / this.speed[instance]!;
     }
     this.instanceLoad?.completed(instance, this.busy[instance]!, this.now);
     this.startNextOrIdle(instance);
