@@ -14,8 +14,7 @@
  * Each strategy gets the reason for its place, and the first a recommendation line:
  * "pick X: meets the SLO; Y misses availability per 10s (worst window 97.1% < 99.9%)".
  */
-import { compareMetric, type ComparedMetric } from './compare.js';
-import { directionOf } from './directions.js';
+import { compareMetric, sortByMetric, type ComparedMetric } from './compare.js';
 import { getMetric } from './metric-paths.js';
 import type { StrategyResult } from './types.js';
 import { formatDuration } from '../scenario/duration.js';
@@ -122,20 +121,6 @@ function sloMet(result: StrategyResult): number {
   return result.replicationMetrics.filter((m) => getMetric(m, 'slo.met') === 1).length;
 }
 
-/** Sorts by the tie-break metric in its better direction; NaN last; stable. */
-function byMetric(results: StrategyResult[], path: string): StrategyResult[] {
-  const sign = directionOf(path) === 'higher' ? -1 : 1;
-  const value = (r: StrategyResult) => getMetric(r.metrics, path);
-  return results
-    .map((r, i) => ({ r, i, v: value(r) }))
-    .sort((x, y) => {
-      const [xn, yn] = [Number.isNaN(x.v), Number.isNaN(y.v)];
-      if (xn || yn) return xn === yn ? x.i - y.i : xn ? 1 : -1;
-      return sign * (x.v - y.v) || x.i - y.i;
-    })
-    .map(({ r }) => r);
-}
-
 /** Orders one group of equal SLO standing: availability tiers, then the metric within each. */
 function orderGroup(group: StrategyResult[], metric: string): { order: StrategyResult[]; tierOf: Map<StrategyResult, number> } {
   const byAvailability = group
@@ -150,7 +135,7 @@ function orderGroup(group: StrategyResult[], metric: string): { order: StrategyR
   }
   const tierOf = new Map<StrategyResult, number>();
   tiers.forEach((tier, t) => tier.forEach((r) => tierOf.set(r, t)));
-  return { order: tiers.flatMap((tier) => byMetric(tier, metric)), tierOf };
+  return { order: tiers.flatMap((tier) => sortByMetric(tier, metric)), tierOf };
 }
 
 function metricText(path: string, x: number): string {
@@ -214,6 +199,8 @@ export function rankStrategies(results: readonly StrategyResult[], objectives: r
 function recommendation(strategies: readonly RankedStrategy[]): string {
   const [first, ...rest] = strategies;
   if (first === undefined) return 'no strategies';
+  // One strategy (a run): its standing, nothing to pick between.
+  if (rest.length === 0) return `${first.label} ${first.reason}`;
   const others = rest.map((s) => `${s.label} ${s.reason}`);
   const head =
     first.sloMet === first.replications

@@ -12,13 +12,9 @@ import type { StrategyResult } from '../analysis/types.js';
 import { formatSignificant } from '../output/table.js';
 import { scenarioSlo, type ScenarioSlo } from '../slo/plan.js';
 import type { SloObjective } from '../slo/objective.js';
-import type { ReportInputs } from './inputs.js';
+import { isRecord, type ReportInputs } from './inputs.js';
 import { parameterText } from './specs/latency-vs-parameter.js';
 import { escapeHtml } from './tables.js';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The SLO of the resolved scenario (canonical objectives), else the default. */
 export function reportSlo(scenario: unknown): ScenarioSlo {

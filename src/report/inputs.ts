@@ -82,7 +82,7 @@ export interface ReportInputs {
 
 type Json = unknown;
 
-function isRecord(value: Json): value is Record<string, unknown> {
+export function isRecord(value: Json): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

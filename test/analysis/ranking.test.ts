@@ -69,6 +69,13 @@ describe('rankStrategies: the SLO, then availability, then latency', () => {
     );
   });
 
+  it('states a single strategy’s standing without picking', () => {
+    expect(rankStrategies([strategy('only', [rep(0.98, 50, [{ met: false, value: 0.95 }])])], DEFAULT_SLO).recommendation).toBe(
+      'only misses availability per 10s (worst window 95% < 99.9%)',
+    );
+    expect(rankStrategies([strategy('only', [rep(1, 50)])], DEFAULT_SLO).recommendation).toBe('only meets the SLO');
+  });
+
   it('breaks ties by any metric in its better direction, undefined values last', () => {
     const reps = (goodput: number) => [makeMetrics({ goodput, latency: { p99: NaN } })];
     const ranking = rankStrategies([strategy('low', reps(10)), strategy('high', reps(30)), strategy('mid', reps(20))], DEFAULT_SLO, 'goodput');
