@@ -396,6 +396,7 @@ export class FastSimulation {
         pendingCounted: this.pendingCounted,
         lastArrival: this.lastArrival,
         served: this.served,
+        speed: this.speed,
         work: this.work,
         histogram: this.histogram,
         simulatedTime: this.now,

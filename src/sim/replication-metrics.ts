@@ -4,7 +4,6 @@
  */
 import type { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics, SloMetrics } from '../metrics/types.js';
-import { instanceConfigs } from '../scenario/instance-attributes.js';
 import type { Scenario } from '../scenario/schema.js';
 import { evaluateSlo, type SloVerdict } from '../slo/evaluate.js';
 import type { SloObservation } from '../slo/observation.js';
@@ -24,6 +23,8 @@ export interface TrafficCounters {
   readonly pendingCounted: number;
   readonly lastArrival: number;
   readonly served: Float64Array;
+  /** Each instance's speed (the service rate multiplier). */
+  readonly speed: Float64Array;
   /** ms of service time of counted requests begun at each instance (at its speed and slow factor then). */
   readonly work: Float64Array;
   readonly histogram: LatencyHistogram;
@@ -66,7 +67,6 @@ function spread(x: readonly number[]): { maxOverMean: number; cov: number } {
 export function replicationMetrics(scenario: Scenario, t: TrafficCounters, f: FailureCounters, observation: SloObservation): ReplicationMetrics {
   const n = scenario.service.instances;
   const perInstance = Array.from(t.served);
-  const speeds = instanceConfigs(scenario).map((i) => i.speed);
   const windowEnd = scenario.duration ?? t.lastArrival;
   const windowMs = Math.max(0, windowEnd - scenario.warmup);
   const windowSeconds = windowMs / 1000;
@@ -92,7 +92,7 @@ export function replicationMetrics(scenario: Scenario, t: TrafficCounters, f: Fa
     goodput: windowSeconds > 0 ? t.completed / windowSeconds : NaN,
     availability: T > 0 ? t.completed / T : NaN,
     latency: { mean: t.histogram.mean, p50: p50!, p90: p90!, p95: p95!, p99: p99!, p999: p999!, max: t.histogram.max },
-    imbalance: spread(perInstance.map((served, i) => served / speeds[i]!)),
+    imbalance: spread(perInstance.map((served, i) => served / t.speed[i]!)),
     perInstance,
     utilisation: servers > 0 ? t.work.reduce((a, b) => a + b, 0) / (n * servers) : NaN,
     perInstanceUtilisation,

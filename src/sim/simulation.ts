@@ -1096,6 +1096,7 @@ export class Simulation {
         pendingCounted: this.pendingCounted,
         lastArrival: this.lastArrival,
         served: this.served,
+        speed: this.speed,
         work: this.work,
         histogram: this.histogram,
         simulatedTime: this.now,
