@@ -173,11 +173,10 @@ const secondsColumn = (header: string, path: string): Column => ({
 });
 
 /** "never" when some fault (or incident) had not recovered by the end of arrivals. */
-const recoveryColumn = (header: string, path: string, unrecovered: string): Column => ({
-  header,
-  align: 'right',
-  cell: (r) => (metric(r, unrecovered) > 0 ? NEVER : secondsColumn(header, path).cell(r)),
-});
+const recoveryColumn = (header: string, path: string, unrecovered: string): Column => {
+  const seconds = secondsColumn(header, path);
+  return { header, align: 'right', cell: (r) => (metric(r, unrecovered) > 0 ? NEVER : seconds.cell(r)) };
+};
 
 const NEVER = 'never';
 const NO_DETECTOR = 'no detector';
@@ -296,8 +295,7 @@ export function wrap(text: string, width: number, indent = ''): string[] {
 /** What the † and "never" marks mean, for the marks the table shows. */
 function footnotes(results: readonly StrategyResult[], options: TableOptions, failures: boolean): string[] {
   const notes: string[] = [];
-  const censored = LATENCY_KEYS.map(([key]) => `latency.${key}`).filter((path) => results.some((r) => censoredIn(r, path)));
-  if (censored.length > 0) {
+  if (LATENCY_KEYS.some(([key]) => results.some((r) => censoredIn(r, `latency.${key}`)))) {
     const timeout = options.timeout === undefined ? undefined : formatDuration(options.timeout);
     notes.push(`${CENSORED} ${censoringNote('latency.p99', timeout).replace('the p99', 'that percentile')} (latency covers completed requests only)`);
   }
