@@ -11,6 +11,7 @@ import { formatDuration } from './duration.js';
 import { duration, isNonNegative, isPositive, positiveDuration } from './common-schema.js';
 import { expectedText } from './expected-text.js';
 import { failureKeys, refineFailureKeys } from './failure-schema.js';
+import { dynamicsKeys, refineDynamicsKeys } from './dynamics-schema.js';
 import { refineSlo, sloSchema } from '../slo/schema.js';
 
 /** Distributions of times (service times, network latency). All parameters in milliseconds. */
@@ -192,6 +193,7 @@ export const scenarioSchema = z
     balancer: balancerConfig,
     compare: z.array(balancerConfig).min(1).optional().describe('strategies for `meshsim compare`'),
     ...failureKeys,
+    ...dynamicsKeys(distribution),
     slo: sloSchema.optional(),
   })
   // Cross-field rules. zod runs them even when some fields failed their own checks without
@@ -218,6 +220,7 @@ export const scenarioSchema = z
     const instances = s.service.instances;
     if (!Number.isInteger(instances) || instances <= 0) return;
     refineFailureKeys(s, ctx);
+    refineDynamicsKeys(s, ctx);
     s.service.overrides.forEach((o, i) => {
       for (const [j, id] of (o.instances ?? (o.instance === undefined ? [] : [o.instance])).entries()) {
         if (id >= instances) {
