@@ -27,6 +27,8 @@ function columnNeedsFile(d: { file?: string | undefined; column?: string | numbe
     ctx.addIssue({ code: 'custom', message: 'a `column` only together with `file`, whose column it names', path: ['column'], input: d.column });
   }
 }
+import { dynamicsKeys, refineDynamicsKeys } from './dynamics-schema.js';
+import { refineSlo, sloSchema } from '../slo/schema.js';
 
 /** Distributions of times (service times, network latency). All parameters in milliseconds. */
 export const distribution = z.discriminatedUnion('dist', [
@@ -209,6 +211,8 @@ export const scenarioSchema = z
     balancer: balancerConfig,
     compare: z.array(balancerConfig).min(1).optional().describe('strategies for `meshsim compare`'),
     ...failureKeys,
+    ...dynamicsKeys(distribution),
+    slo: sloSchema.optional(),
   })
   // Cross-field rules. zod runs them even when some fields failed their own checks without
   // aborting (a negative number, say), so each rule first checks that its inputs are sound and
@@ -230,6 +234,7 @@ export const scenarioSchema = z
         input: s.warmup,
       });
     }
+    refineSlo(s, ctx);
     const instances = s.service.instances;
     if (!Number.isInteger(instances) || instances <= 0 || instances > MAX_INSTANCES) return;
     const clients = s.clients.count;
@@ -243,6 +248,7 @@ export const scenarioSchema = z
       });
     }
     refineFailureKeys(s, ctx);
+    refineDynamicsKeys(s, ctx);
     s.service.overrides.forEach((o, i) => {
       for (const [j, id] of (o.instances ?? (o.instance === undefined ? [] : [o.instance])).entries()) {
         if (id >= instances) {

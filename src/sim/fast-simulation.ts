@@ -36,6 +36,9 @@ import { Workload } from './workload.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import { replicationMetrics } from './replication-metrics.js';
+import { SloRecorder } from '../slo/recorder.js';
+import { scenarioSlo } from '../slo/plan.js';
+import type { SloObservation } from '../slo/observation.js';
 
 // Event kinds. The kind is also the priority at equal times (see EventQueue): a departure
 // frees its server before anything else happens at that instant, responses beat a timeout due
@@ -77,10 +80,17 @@ interface Client {
   timerArmed: boolean;
 }
 
+/** A replication's metrics and what its SLO is judged on. */
+export interface ObservedMetrics {
+  readonly metrics: ReplicationMetrics;
+  readonly observation: SloObservation;
+}
+
 export class FastSimulation {
   private readonly queue = new EventQueue(256);
   private readonly pool = new RequestPool(1024);
   private readonly histogram = new LatencyHistogram();
+  private readonly slo: SloRecorder;
   private now = 0;
 
   // Workload (common random numbers).
@@ -94,6 +104,7 @@ export class FastSimulation {
   private readonly busy: Int32Array;
   private readonly waiting: IntFifo[];
   private readonly served: Float64Array;
+  private readonly work: Float64Array;
 
   private readonly clients: Client[];
   private readonly timeout: number;
@@ -134,6 +145,7 @@ export class FastSimulation {
     this.speed = Float64Array.from(instances, (i) => i.speed);
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);
+    this.work = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
     const endpoints = endpointsOf(instances);
 
@@ -163,9 +175,10 @@ export class FastSimulation {
 
     this.warmup = scenario.warmup;
     this.drain = scenario.drain ?? Infinity;
+    this.slo = new SloRecorder(scenarioSlo(scenario).objectives, scenario.warmup, (scenario.duration ?? Infinity) - scenario.warmup);
   }
 
-  run(): ReplicationMetrics {
+  run(): ObservedMetrics {
     const queue = this.queue;
     // The one pending arrival waits beside the heap rather than in it, which saves a push and
     // a pop per request. At equal times heap events go first, as if arrivals had the lowest
@@ -205,7 +218,8 @@ export class FastSimulation {
           throw new Error(`internal error: unknown event kind ${queue.popKind} at t=${t}ms`);
       }
     }
-    return this.metrics();
+    const observation = this.slo.observation(this.scenario.duration ?? this.lastArrival, this.timeout, []);
+    return { metrics: this.metrics(observation), observation };
   }
 
   /** Time of the next arrival, or Infinity once the workload has ended. */
@@ -232,6 +246,7 @@ export class FastSimulation {
     if (isCounted) {
       this.counted++;
       this.pendingCounted++;
+      this.slo.arrival(now);
     }
     pool.arrival[slot] = now;
     pool.demand[slot] = demand;
@@ -245,6 +260,7 @@ export class FastSimulation {
       if (isCounted) {
         this.failed++;
         this.pendingCounted--;
+        this.slo.failed(now);
       }
       pool.release(slot);
       return;
@@ -279,7 +295,9 @@ export class FastSimulation {
   }
 
   private startService(slot: number, instance: number): void {
-    this.queue.push(this.now + this.pool.demand[slot]! / this.speed[instance]!, EV_DONE, slot);
+    const work = this.pool.demand[slot]! / this.speed[instance]!;
+    if (this.pool.counted[slot] === 1) this.work[instance]! += work;
+    this.queue.push(this.now + work, EV_DONE, slot);
   }
 
   private finishService(slot: number): void {
@@ -315,11 +333,14 @@ export class FastSimulation {
       if (client.wantsReports) client.balancer.onBackendReport!(instance, this.instanceLoad!.report(instance, this.busy[instance]!, this.now));
       if (pool.counted[slot] === 1) {
         this.pendingCounted--;
+        const arrival = pool.arrival[slot]!;
         if (ok) {
           this.completed++;
-          this.histogram.record(this.now - pool.arrival[slot]!);
+          this.histogram.record(this.now - arrival);
+          this.slo.completed(arrival, this.now - arrival);
         } else {
           this.rejected++;
+          this.slo.failed(arrival);
         }
       }
     }
@@ -348,6 +369,7 @@ export class FastSimulation {
         if (pool.counted[slot] === 1) {
           this.timedOut++;
           this.pendingCounted--;
+          this.slo.timedOut(pool.arrival[slot]!);
         }
       }
       fifo.shift();
@@ -361,7 +383,7 @@ export class FastSimulation {
     client.balancer.onIdle?.(instance);
   }
 
-  private metrics(): ReplicationMetrics {
+  private metrics(observation: SloObservation): ReplicationMetrics {
     return replicationMetrics(
       this.scenario,
       {
@@ -374,6 +396,8 @@ export class FastSimulation {
         pendingCounted: this.pendingCounted,
         lastArrival: this.lastArrival,
         served: this.served,
+        speed: this.speed,
+        work: this.work,
         histogram: this.histogram,
         simulatedTime: this.now,
       },
@@ -387,6 +411,7 @@ export class FastSimulation {
           requestsMeetingFailure: this.rejected,
           meanTimeToRecover: NaN,
           maxTimeToRecover: NaN,
+          unrecovered: 0,
           restarts: 0,
         },
         retries: {
@@ -397,6 +422,7 @@ export class FastSimulation {
           maxAttemptsPerRequest: this.attemptsSent > 0 ? 1 : 0,
         },
       },
+      observation,
     );
   }
 

@@ -9,8 +9,14 @@
  * - missed: faults that ended, or lasted to the end of the run, without any detection;
  * - false positive: a detection of an instance with no active fault;
  * - time to recover: from the fault's start to the first moment after its end at which the
- *   instance serves and every client has it in rotation again.
+ *   instance serves and every client has it in rotation again. Only a fault that ended within
+ *   the counted span (before arrivals stopped) can recover: after that the run only drains,
+ *   and a crash loop or a random fault is stopped there rather than healed, so its restart
+ *   says nothing about recovery. The others are `unrecovered`.
  */
+import type { FaultMode } from '../slo/objective.js';
+import type { FaultRecord } from '../slo/observation.js';
+
 export type EventKind =
   | 'fault_start'
   | 'fault_end'
@@ -110,6 +116,18 @@ export class FaultTracker {
     }
   }
 
+  /** Every fault episode so far, for the SLO evaluator. */
+  records(): FaultRecord[] {
+    return this.faults.map((f) => ({
+      instance: f.instance,
+      mode: f.mode as FaultMode,
+      start: f.start,
+      end: f.end,
+      detectedAt: f.detectedAt,
+      recoveredAt: f.recoveredAt,
+    }));
+  }
+
   /** Instances with a fault overlapping [from, to]. */
   faultyInstancesBetween(from: number, to: number): number {
     const seen = new Set<number>();
@@ -117,16 +135,19 @@ export class FaultTracker {
     return seen.size;
   }
 
-  summary(): {
+  /** Detection and recovery over every fault; `spanEnd` is the end of the counted span (arrivals). */
+  summary(spanEnd: number): {
     faults: number;
     meanTimeToDetect: number;
     maxTimeToDetect: number;
     missed: number;
     meanTimeToRecover: number;
     maxTimeToRecover: number;
+    unrecovered: number;
   } {
     const detect = this.faults.filter((f) => !Number.isNaN(f.detectedAt)).map((f) => f.detectedAt - f.start);
-    const recover = this.faults.filter((f) => !Number.isNaN(f.recoveredAt)).map((f) => f.recoveredAt - f.start);
+    const recovered = this.faults.filter((f) => f.end <= spanEnd && !Number.isNaN(f.recoveredAt));
+    const recover = recovered.map((f) => f.recoveredAt - f.start);
     const mean = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
     const max = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => Math.max(a, b), -Infinity));
     return {
@@ -136,6 +157,7 @@ export class FaultTracker {
       missed: this.faults.filter((f) => Number.isNaN(f.detectedAt)).length,
       meanTimeToRecover: mean(recover),
       maxTimeToRecover: max(recover),
+      unrecovered: this.faults.length - recovered.length,
     };
   }
 }

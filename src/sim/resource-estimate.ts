@@ -15,9 +15,9 @@
  * Retries are counted at their worst (every attempt made), so the figure is an upper bound.
  *
  * Memory is the peak of one simulation (per-instance, per-client and per-(client, instance)
- * state, key tables, requests in flight, recorded events and windows) plus what the results
- * keep until they are written (per-instance counts of every replication, and their text). The
- * per-item sizes were measured with process.memoryUsage() after GC on Node 20 (see
+ * state, key tables, requests in flight, SLO recording steps, recorded events and windows)
+ * plus what the results keep until they are written (per-instance counts of every replication,
+ * and their text). The per-item sizes were measured with process.memoryUsage() after GC on Node 20 (see
  * docs/benchmarks.md, "Pre-run estimate"); they are rounded up, so the estimate errs high.
  *
  * Cost: O(strategies + faults) per scenario; nothing is allocated per instance.
@@ -28,6 +28,7 @@ import { distributionMoments } from '../model/distributions/index.js';
 import type { KeyPath } from '../scenario/issues.js';
 import type { Scenario } from '../scenario/schema.js';
 import { totalCapacity } from '../scenario/warnings.js';
+import { needsLatency, scenarioSlo, stepsOver } from '../slo/plan.js';
 import { runsOnFastPath } from './fast-simulation.js';
 
 /** One contribution to the estimate, with the scenario key that drives it. */
@@ -78,6 +79,9 @@ const BYTES = {
   resultPerSimulation: 8_000,
   maglevEntry: 8,
   ringEntry: 16,
+  // Five counters per step, in arrays that grow by doubling; a step's latencies, a few octaves of 512 B.
+  sloStep: 80,
+  sloLatencyStep: 1_600,
 } as const;
 
 const EVENTS_PER_ATTEMPT = 4;
@@ -261,6 +265,12 @@ function memoryOfOneSimulation(
   drivers.push({ path: ['clients', 'count'], what: 'per-client state', amount: clients * (BYTES.client + n * perPair + balancerTable(strategies, n)) });
   const keys = s.arrivals.keys;
   if (keys?.kind === 'zipf') drivers.push({ path: ['arrivals', 'keys', 'count'], what: 'zipf key table', amount: keys.count * BYTES.zipfKey });
+  // The SLO (the scenario's, or the default one) counts requests per step of the counted span.
+  const { objectives } = scenarioSlo(s);
+  const counted = Math.max(0, arrivalsOf(s).span - s.warmup);
+  const steps = objectives.length === 0 ? 0 : stepsOver(objectives, counted);
+  const latencySteps = needsLatency(objectives) ? Math.min(steps, arrivalsOf(s).arrivals) : 0;
+  drivers.push({ path: ['slo'], what: 'SLO recording steps', amount: steps * BYTES.sloStep + latencySteps * BYTES.sloLatencyStep });
   drivers.push({ path: ['arrivals', 'rate'], what: 'requests in flight', amount: peakInFlight(s) * (fast ? BYTES.pendingFast : BYTES.pendingFull) });
   const { horizon, tailCause } = horizonOf(s);
   const episodes = faultEpisodes(s, horizon);

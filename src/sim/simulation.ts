@@ -45,6 +45,9 @@ import { Outcome } from './outcome.js';
 import { RecoveryPolicies } from './recovery-policies.js';
 import { Detectors } from './detectors.js';
 import { TimeSeries, type TimeSeriesRow } from './timeseries.js';
+import { SloRecorder } from '../slo/recorder.js';
+import { scenarioSlo } from '../slo/plan.js';
+import type { SloObservation } from '../slo/observation.js';
 
 // Event kinds. The kind is also the priority at equal times (see EventQueue): a departure
 // frees its server before anything else happens at that instant, responses beat a timeout
@@ -101,6 +104,8 @@ export interface SimulationResult {
   readonly metrics: ReplicationMetrics;
   readonly events: readonly SimEvent[];
   readonly timeseries: readonly TimeSeriesRow[];
+  /** What the SLO is judged on (src/slo/evaluate.ts). */
+  readonly observation: SloObservation;
 }
 
 export interface Client {
@@ -132,6 +137,7 @@ export class Simulation {
   private readonly requests = new FlightTable(1024);
   private readonly attempts = this.requests;
   private readonly histogram = new LatencyHistogram();
+  private readonly slo: SloRecorder;
   now = 0;
 
   // Workload (common random numbers).
@@ -152,6 +158,7 @@ export class Simulation {
   private readonly servers: Int32Array;
   private readonly trackServers: boolean;
   private readonly served: Float64Array;
+  private readonly work: Float64Array;
   readonly state: Uint8Array;
   readonly hung: Uint8Array;
   readonly controlCut: Uint8Array;
@@ -234,6 +241,7 @@ export class Simulation {
     this.speed = Float64Array.from(instanceConfigs(scenario), (i) => i.speed);
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);
+    this.work = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
     this.trackServers =
       scenario.liveness !== undefined ||
@@ -314,6 +322,7 @@ export class Simulation {
 
     this.warmup = scenario.warmup;
     this.drain = scenario.drain ?? Infinity;
+    this.slo = new SloRecorder(scenarioSlo(scenario).objectives, scenario.warmup, (scenario.duration ?? Infinity) - scenario.warmup);
   }
 
   /** Schedules an event of a detector (kinds ≥ FIRST_DETECTOR_EVENT). */
@@ -401,10 +410,12 @@ export class Simulation {
           this.detectors.handle(kind, target);
       }
     }
+    const observation = this.slo.observation(this.spanEnd(), this.timeout, this.tracker.records());
     return {
-      metrics: this.metrics(),
+      metrics: this.metrics(observation),
       events: this.tracker.events,
       timeseries: this.timeseries?.rows(this.now) ?? [],
+      observation,
     };
   }
 
@@ -433,6 +444,7 @@ export class Simulation {
     if (isCounted) {
       this.counted++;
       this.pendingCounted++;
+      this.slo.arrival(now);
     }
     this.timeseries?.arrival(now);
     const client = this.clients[c]!;
@@ -596,7 +608,10 @@ export class Simulation {
     }
     attempts.attemptFlags[a]! |= ATTEMPT_IN_SERVICE;
     attempts.epoch[a] = this.epoch[instance]!;
-    const end = this.now + (attempts.demand[a]! * this.slowFactor[instance]!) / this.speed[instance]!;
+    const work = (attempts.demand[a]! * this.slowFactor[instance]!) / this.speed[instance]!;
+    const end = this.now + work;
+    const request = attempts.request[a]!;
+    if (this.requests.generation[request] === attempts.requestGeneration[a] && this.requests.counted[request] === 1) this.work[instance]! += work;
     attempts.serviceEnd[a] = end;
     attempts.completionScheduled(a);
     this.pushProgress(end, EV_DONE, a);
@@ -727,6 +742,7 @@ export class Simulation {
     requests.retryAt[slot] = NaN;
     const client = this.clients[requests.client[slot]!]!;
     this.retriesSent++;
+    this.slo.retried(requests.arrival[slot]!);
     const workload = this.workload;
     workload.drawDelays();
     this.sendAttempt(slot, client, this.retryDemand!.sample(), workload.outbound, workload.inbound);
@@ -740,21 +756,26 @@ export class Simulation {
     client.activeRequests--;
     if (requests.counted[slot] === 1) {
       this.pendingCounted--;
+      const arrival = requests.arrival[slot]!;
       if (outcome === Outcome.Ok) {
         this.completed++;
-        const latency = this.now - requests.arrival[slot]!;
+        const latency = this.now - arrival;
         this.histogram.record(latency);
         this.timeseries?.success(this.now, latency);
+        this.slo.completed(arrival, latency);
         if (requests.hadFailure[slot] === 1) this.recovered++;
       } else if (outcome === Outcome.Rejected) {
         this.rejected++;
         this.timeseries?.error(this.now);
+        this.slo.failed(arrival);
       } else if (outcome === Outcome.Timeout) {
         this.timedOut++;
         this.timeseries?.timeout(this.now);
+        this.slo.timedOut(arrival);
       } else {
         this.failed++;
         this.timeseries?.error(this.now);
+        this.slo.failed(arrival);
       }
     }
     requests.releaseRequest(slot);
@@ -1056,8 +1077,13 @@ export class Simulation {
     client.balancer.onIdle?.(instance);
   }
 
-  private metrics(): ReplicationMetrics {
-    const faults = this.tracker.summary();
+  /** The end of the counted span: the end of arrivals. */
+  private spanEnd(): number {
+    return this.scenario.duration ?? this.lastArrival;
+  }
+
+  private metrics(observation: SloObservation): ReplicationMetrics {
+    const faults = this.tracker.summary(this.spanEnd());
     return replicationMetrics(
       this.scenario,
       {
@@ -1070,6 +1096,8 @@ export class Simulation {
         pendingCounted: this.pendingCounted,
         lastArrival: this.lastArrival,
         served: this.served,
+        speed: this.speed,
+        work: this.work,
         histogram: this.histogram,
         simulatedTime: this.now,
       },
@@ -1088,6 +1116,7 @@ export class Simulation {
           requestsMeetingFailure: this.meetingFailure,
           meanTimeToRecover: faults.meanTimeToRecover,
           maxTimeToRecover: faults.maxTimeToRecover,
+          unrecovered: faults.unrecovered,
           restarts: this.restarts,
         },
         retries: {
@@ -1098,6 +1127,7 @@ export class Simulation {
           maxAttemptsPerRequest: this.maxAttemptsPerRequest,
         },
       },
+      observation,
     );
   }
 

@@ -92,9 +92,11 @@ export function scenarioArbitrary(force: Partial<Knobs> = {}, faultsArb?: (n: nu
         restart: { startupTime: p.startupTime },
         ...(p.knobs.healthCheck ? { healthCheck: p.hc } : {}),
         ...(p.knobs.outlierDetection ? { outlierDetection: { ...p.od, maxEjectionTime: p.od.baseEjectionTime + p.extraMax } } : {}),
-        ...(p.knobs.retries ? { retries: { attempts: p.retry.attempts, ...(p.retry.perTryTimeout === undefined ? {} : { perTryTimeout: p.retry.perTryTimeout }), ...(p.retry.budget === undefined ? {} : { budget: p.retry.budget }) } } : {}),
+        // A per-try timeout longer than the request's could never fire: the schema refuses it.
+        ...(p.knobs.retries ? { retries: { attempts: p.retry.attempts, ...(p.retry.perTryTimeout === undefined ? {} : { perTryTimeout: Math.min(p.retry.perTryTimeout, p.timeout ?? Infinity) }), ...(p.retry.budget === undefined ? {} : { budget: p.retry.budget }) } } : {}),
         ...(p.breaker === undefined ? {} : { circuitBreakers: p.breaker }),
-        ...(p.accrual === undefined ? {} : { failureAccrual: p.accrual }),
+        // Linkerd's failure accrual and Envoy's outlier detection are alternatives: one or the other.
+        ...(p.accrual === undefined || p.knobs.outlierDetection ? {} : { failureAccrual: p.accrual }),
         ...(p.knobs.heartbeat ? { heartbeat: { interval: 1000, detector: p.heartbeatKind === 'phi' ? { kind: 'phi' } : { kind: 'timeout', after: 3000 } } } : {}),
       };
       return scenarioSchema.parse(input);

@@ -38,7 +38,8 @@ describe('error messages: one line per problem, file:line:col: path: expected �
     expect(errorLines(() => loadScenarioFile(file))).toEqual([
       `${file}:9:1: colour: unknown key; allowed keys: $schema, name, description, seed, duration, requests, warmup, ` +
         'drain, replications, clients, arrivals, service, network, timeout, balancer, compare, faults, restart, ' +
-        'liveness, healthCheck, heartbeat, outlierDetection, panicThreshold, retries, circuitBreakers, failureAccrual, timeseries',
+        'liveness, healthCheck, heartbeat, outlierDetection, panicThreshold, retries, circuitBreakers, failureAccrual, timeseries, ' +
+        'membership, discovery, autoscaling, slo',
     ]);
   });
 
@@ -180,7 +181,7 @@ compare: []
   it('a document that is not a mapping', () => {
     const empty = writeScenario('# nothing yet\n');
     expect(errorLines(() => loadScenarioFile(empty))).toEqual([
-      `${empty}: expected a mapping of scenario keys (name, arrivals, service, …), found an empty document`,
+      `${empty}:1:1: expected a mapping of scenario keys (name, arrivals, service, …), found an empty document`,
     ]);
     const list = writeScenario('- name: x\n');
     expect(errorLines(() => loadScenarioFile(list))).toEqual([
