@@ -9,6 +9,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatSummaryJson } from '../../src/output/summary-json.js';
+import { loadBalancerPlugins } from '../../src/plugins/load-plugins.js';
+import { loadScenarioFile } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/sim/run-scenario.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const bin = join(root, 'bin/meshsim.js');
@@ -58,6 +62,15 @@ describe('meshsim run with a plug-in balancer', () => {
     // Deterministic: the plug-in draws only from the random stream it is given.
     expect(fromElsewhere.stdout).toBe(fromRoot.stdout);
     expect(readFileSync(join(out, 'a', 'summary.csv'), 'utf8')).toBe(readFileSync(join(out, 'b', 'summary.csv'), 'utf8'));
+  });
+
+  it('gives, on its worker thread, byte for byte what the library computes on the calling thread', async () => {
+    const out = tempDir();
+    const cli = meshsim(['run', EXAMPLE_SCENARIO, '--out', out, '--quiet', '--set', 'duration=4s', '--set', 'replications=2', '--format', 'json']);
+    expect(cli.status, cli.stderr).toBe(0);
+    const { scenario } = loadScenarioFile(EXAMPLE_SCENARIO, { set: ['duration=4s', 'replications=2'] });
+    const plugins = await loadBalancerPlugins(scenario);
+    expect(cli.stdout).toBe(formatSummaryJson(runScenario(scenario, { createBalancer: plugins.createBalancer, label: plugins.label })));
   });
 
   it('shows the label in the table, and a copy of the example works from a directory of its own', () => {
