@@ -12,6 +12,8 @@ import { duration, isNonNegative, isPositive, positiveDuration } from './common-
 import { expectedText } from './expected-text.js';
 import { failureKeys, refineFailureKeys } from './failure-schema.js';
 import { refineSlo, sloSchema } from '../slo/schema.js';
+import { faultSpaceSchema, provenanceSchema, refineFaultSpace, searchSchema } from '../check/schema.js';
+import { instanceConfigs } from './instance-attributes.js';
 
 /** Distributions of times (service times, network latency). All parameters in milliseconds. */
 export const distribution = z.discriminatedUnion('dist', [
@@ -193,6 +195,9 @@ export const scenarioSchema = z
     compare: z.array(balancerConfig).min(1).optional().describe('strategies for `meshsim compare`'),
     ...failureKeys,
     slo: sloSchema.optional(),
+    faultSpace: faultSpaceSchema.optional(),
+    search: searchSchema.optional(),
+    provenance: provenanceSchema.optional(),
   })
   // Cross-field rules. zod runs them even when some fields failed their own checks without
   // aborting (a negative number, say), so each rule first checks that its inputs are sound and
@@ -218,6 +223,7 @@ export const scenarioSchema = z
     const instances = s.service.instances;
     if (!Number.isInteger(instances) || instances <= 0) return;
     refineFailureKeys(s, ctx);
+    refineFaultSpace(s, instanceConfigs({ service: s.service } as Scenario).map((i) => i.zone), ctx);
     s.service.overrides.forEach((o, i) => {
       for (const [j, id] of (o.instances ?? (o.instance === undefined ? [] : [o.instance])).entries()) {
         if (id >= instances) {
