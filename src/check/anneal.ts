@@ -99,7 +99,18 @@ export function neighbour(value: RawSchedule, space: FaultSpace, rng: RngStream,
   ];
   if (kinds.length > 1) moves.push(() => set(i, { ...f, kind: kinds[(kinds.indexOf(f.kind) + 1 + rng.int(kinds.length - 1)) % kinds.length]! }));
   if (space.widthSlots > 0) moves.push(() => set(i, { ...f, width: clamp(f.width + (rng.next() < 0.5 ? -1 : 1), 0, space.widthSlots) }));
-  if (faults.length < space.maxFaults) moves.push(() => ({ ...value, faults: [...faults, added()] }));
+  if (faults.length > 1) {
+    // Faults interact when they overlap: start this one where another starts, give or take a slot.
+    moves.push(() => {
+      const other = faults[(i + 1 + rng.int(faults.length - 1)) % faults.length]!;
+      return set(i, { ...f, at: clamp(other.at + rng.int(5) - 2, 0, space.startSlots) });
+    });
+  }
+  if (faults.length < space.maxFaults) {
+    moves.push(() => ({ ...value, faults: [...faults, added()] }));
+    // The same fault on the next instance of the pool, at the same time.
+    moves.push(() => ({ ...value, faults: [...faults, { ...f, target: (f.target + 1) % space.pool.length }] }));
+  }
   if (faults.length > 1) moves.push(() => ({ ...value, faults: faults.filter((_, j) => j !== i) }));
   if (space.swarm) {
     moves.push(() => {
@@ -135,7 +146,7 @@ export async function anneal(options: AnnealOptions): Promise<number> {
   const { space, rng, guarantees } = options;
   const chainCount = Math.max(1, Math.min(options.chains, options.budget));
   const stepsPerChain = Math.max(1, Math.floor(options.budget / chainCount));
-  const patience = Math.max(8, Math.floor(stepsPerChain / 5));
+  const patience = Math.max(20, Math.floor(stepsPerChain / 3));
   const seedCursor = new Map<string, number>();
   const nextSeed = (guarantee: string, restarts: number): AnnealSeed | RawSchedule => {
     const seeds = options.seeds(guarantee);

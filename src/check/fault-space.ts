@@ -7,10 +7,13 @@
  * value can be shrunk. In order:
  * 1. swarm: faults of kinds whose flag is set are dropped (a schedule may end up empty);
  * 2. each fault is laid out: start = earliest + at·grid, moved earlier if its shortest
- *    duration would not end by the settle time; duration = the kind's shortest + a whole
- *    number of grid steps, `len` scaled onto the kind's range, cut at the settle time;
- *    intensity between the kind's mildest and harshest; `size` consecutive instances of the
- *    pool from `target` (zone faults: a zone of the pool's instances);
+ *    duration would not end by the settle time; duration = the space's shortest + len·grid,
+ *    clamped to the kind's own range and cut at the settle time; intensity between the kind's
+ *    mildest and harshest; `shortest size + width` consecutive instances of the pool from
+ *    `target`, clamped to the kind's sizes (zone faults: a zone of the pool's instances).
+ *    Durations and sizes are absolute, not scaled per kind, so a fault that shrinks to a
+ *    simpler kind keeps its length and width wherever the simpler kind allows them: shrinking
+ *    then really reaches the simplest kind that breaks the SLO;
  * 3. in start order, a fault is dropped when `maxConcurrent` faults are already active at its
  *    start, or when it would overlap another fault on one of its instances (the simulator
  *    applies one fault per instance at a time, and "two faults at once on one instance" has
@@ -29,8 +32,6 @@ export interface KindSpace {
   /** Shortest and longest fault, ms. */
   readonly shortest: number;
   readonly longest: number;
-  /** Its range in whole grid steps above `shortest`. */
-  readonly lengthSteps: number;
   /** Instances one fault hits. */
   readonly size: readonly [number, number];
   /** slow: factor; errors: rate; crashloop: uptime (ms). Absent for kinds without one. */
@@ -56,7 +57,10 @@ export interface FaultSpace {
   readonly maxFaults: number;
   readonly maxConcurrent: number;
   readonly swarm: boolean;
-  /** The raw value's ranges: `len` in 0…lengthSlots, `width` in 0…widthSlots. */
+  /** The shortest fault of any kind (ms) and the fewest instances any kind hits. */
+  readonly shortest: number;
+  readonly smallest: number;
+  /** The raw value's ranges: `len` in 0…lengthSlots grid steps above `shortest`, `width` in 0…widthSlots instances above `smallest`. */
   readonly lengthSlots: number;
   readonly widthSlots: number;
 }
@@ -99,12 +103,13 @@ export function resolveFaultSpace(scenario: Scenario): FaultSpace {
       kind,
       shortest: k.for[0],
       longest: k.for[1],
-      lengthSteps: Math.floor((k.for[1] - k.for[0]) / grid + 1e-9),
       size: kind === 'zone' ? [1, 1] : sizeRange(k.size, pool.length),
       ...(intensity && { intensity }),
       ...(kind === 'partition' && { path: k.path ?? 'control' }),
     };
   });
+  const shortest = Math.min(...kinds.map((k) => k.shortest));
+  const smallest = Math.min(...kinds.map((k) => k.size[0]));
   return {
     kinds,
     pool,
@@ -117,14 +122,15 @@ export function resolveFaultSpace(scenario: Scenario): FaultSpace {
     maxFaults: spec.maxFaults,
     maxConcurrent: spec.maxConcurrent ?? spec.maxFaults,
     swarm: spec.swarm && kinds.length > 1,
-    lengthSlots: Math.max(0, ...kinds.map((k) => k.lengthSteps)),
-    widthSlots: Math.max(0, ...kinds.map((k) => k.size[1] - k.size[0])),
+    shortest,
+    smallest,
+    lengthSlots: Math.floor((Math.max(...kinds.map((k) => k.longest)) - shortest) / grid + 1e-9),
+    widthSlots: Math.max(...kinds.map((k) => k.size[1])) - smallest,
   };
 }
 
-/** `slot` of `slots` scaled onto 0…steps, rounding to the nearest step. */
-function scaled(slot: number, slots: number, steps: number): number {
-  return slots === 0 ? 0 : Math.round((Math.min(slot, slots) * steps) / slots);
+function clamp(x: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, x));
 }
 
 function intensityValue(i: NonNullable<KindSpace['intensity']>, level: number): number {
@@ -144,7 +150,7 @@ interface Laid {
 
 function layOut(f: RawFault, kind: KindSpace, space: FaultSpace): Laid {
   const at = Math.min(space.earliest + Math.min(f.at, space.startSlots) * space.grid, space.settleEnd - kind.shortest);
-  const length = Math.min(kind.shortest + scaled(f.len, space.lengthSlots, kind.lengthSteps) * space.grid, kind.longest);
+  const length = clamp(space.shortest + Math.min(f.len, space.lengthSlots) * space.grid, kind.shortest, kind.longest);
   const end = Math.min(at + length, space.settleEnd);
   const intensity = kind.intensity && intensityValue(kind.intensity, f.level);
   if (kind.kind === 'zone') {
@@ -152,7 +158,7 @@ function layOut(f: RawFault, kind: KindSpace, space: FaultSpace): Laid {
     const instances = space.zoneOf.flatMap((z, i) => (z === zone ? [i] : []));
     return { kind, at, end, instances, zone };
   }
-  const count = kind.size[0] + scaled(f.width, space.widthSlots, kind.size[1] - kind.size[0]);
+  const count = clamp(space.smallest + Math.min(f.width, space.widthSlots), kind.size[0], kind.size[1]);
   const pool = space.pool;
   const instances = Array.from({ length: count }, (_, j) => pool[(f.target + j) % pool.length]!).sort((a, b) => a - b);
   return { kind, at, end, instances, ...(intensity !== undefined && { intensity }) };

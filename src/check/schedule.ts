@@ -25,11 +25,11 @@ export interface RawFault {
   readonly target: number;
   /** Start, in grid slots after the earliest start. */
   readonly at: number;
-  /** Length, 0…lengthSlots, scaled onto the kind's own range of durations. */
+  /** Length in grid steps above the space's shortest fault, clamped to the kind's own range. */
   readonly len: number;
   /** Intensity 0…LEVELS, from the kind's mildest to its harshest. */
   readonly level: number;
-  /** Instances hit, 0…widthSlots, scaled onto the kind's size range. */
+  /** Instances hit above the space's smallest size, clamped to the kind's own sizes. */
   readonly width: number;
 }
 

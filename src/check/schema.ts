@@ -38,19 +38,19 @@ export const SIZE_WORDS = ['one', 'minority', 'majority', 'all'] as const;
 export type SizeWord = (typeof SIZE_WORDS)[number];
 
 /** `x` or `[min, max]`, always read as `[min, max]`. */
-function range(item: z.ZodType<number, unknown>, what: string) {
+function range(item: z.ZodType<number, unknown>, what: string, show: (x: number) => string = String) {
   return z
     .union([item, z.tuple([item, item])])
     .transform((v): [number, number] => (Array.isArray(v) ? [v[0] as number, v[1] as number] : [v as number, v as number]))
     .superRefine((v, ctx) => {
       if (Number.isFinite(v[0]) && Number.isFinite(v[1]) && v[1] < v[0]) {
-        ctx.addIssue({ code: 'custom', message: `a range [min, max] of ${what} with min ≤ max`, params: { found: `[${v[0]}, ${v[1]}]` } });
+        ctx.addIssue({ code: 'custom', message: `a range [min, max] of ${what} with min ≤ max`, params: { found: `[${show(v[0])}, ${show(v[1])}]` } });
       }
     })
     .register(expectedText, { expected: `${what}, or a range [min, max] of them` });
 }
 
-const durationRange = range(positiveDuration, 'positive durations such as 1s');
+const durationRange = range(positiveDuration, 'positive durations such as 1s', formatDuration);
 
 const kindSpec = z
   .strictObject({
@@ -91,10 +91,13 @@ export const faultSpaceSchema = z
   .strictObject({
     kinds: z
       .partialRecord(z.enum(SPACE_KINDS), kindSpec)
+      // Not when a key was unknown: that message already says what is wrong.
+      .refine((kinds) => Object.keys(kinds).length > 0, {
+        message: `at least one fault kind (${SPACE_KINDS.join(', ')})`,
+        params: { found: 'none' },
+        when: (payload) => payload.issues.length === 0,
+      })
       .superRefine((kinds, ctx) => {
-        if (Object.keys(kinds).length === 0) {
-          ctx.addIssue({ code: 'custom', message: `at least one fault kind (${SPACE_KINDS.join(', ')})`, params: { found: 'none' } });
-        }
         for (const [kind, spec] of Object.entries(kinds) as [SpaceKind, Record<string, unknown>][]) {
           for (const key of Object.keys(spec)) {
             if (key === 'for' || spec[key] === undefined || KIND_KEYS[kind].includes(key)) continue;

@@ -13,6 +13,7 @@ import type { MergeFlags } from './merge-command.js';
 import type { ReportFlags } from './report-command.js';
 import type { RunFlags } from './run-command.js';
 import type { SweepFlags } from './sweep-command.js';
+import type { ValidateFamily } from './validate-command.js';
 
 function positiveInt(flag: string) {
   return (value: string): number => {
@@ -126,9 +127,10 @@ export function buildProgram(): Command {
 
   program
     .command('validate')
-    .description("check the engine against queueing theory (M/M/1, M/M/c, M/G/1, supermarket model, JSQ, JIQ)")
+    .description("check the engine against queueing theory (M/M/1, M/M/c, M/G/1, supermarket model, JSQ, JIQ) and meshsim check against planted weaknesses")
     .option('--quick', 'smaller samples and wider tolerances (seconds instead of minutes)')
-    .action(async (flags: { quick?: boolean }) => (await import('./validate-command.js')).validateCommand(flags));
+    .addOption(new Option('--family <family>', 'which checks: queueing theory, guarantee search, or both').choices(['queueing', 'search', 'all']).default('all'))
+    .action(async (flags: { quick?: boolean; family?: ValidateFamily }) => (await import('./validate-command.js')).validateCommand(flags));
 
   program
     .command('schema')
