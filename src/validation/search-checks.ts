@@ -147,7 +147,7 @@ export const NEEDLE = scenarioOf({
   seed: 2,
   duration: '300s',
   warmup: '5s',
-  arrivals: { kind: 'poisson', rate: 20 },
+  arrivals: { kind: 'poisson', rate: 10 },
   service: { instances: 3, ...SMALL_SERVICE },
   timeout: '2s',
   balancer: { kind: 'round_robin' },
