@@ -27,7 +27,7 @@ import { scenarioSlo } from '../slo/plan.js';
 import type { SloObjective } from '../slo/objective.js';
 import { anneal, type AnnealSeed } from './anneal.js';
 import { CoverageRecorder, type CoverageReport, type Finding } from './coverage.js';
-import { enabledKinds, materialise, resolveFaultSpace } from './fault-space.js';
+import { enabledKinds, materialise, resolveFaultSpace, type FaultSpace } from './fault-space.js';
 import { JudgeCache } from './judge-cache.js';
 import type { JudgeRunner, JudgeTask, Judgement } from './judge.js';
 import { scheduleArbitrary, type RawSchedule } from './schedule.js';
@@ -152,72 +152,157 @@ class Draws {
 /** Values drawn from fast-check at a time. */
 const DRAW_CHUNK = 256;
 
-/** Thrown out of a fast-check predicate to be rethrown after `fc.check`, so an error never passes for a failing candidate. */
-class Deferred {
-  error: unknown = undefined;
-  failed = false;
+/** Holds an error thrown inside a fast-check predicate, to rethrow after `fc.check`: an error must never pass for a failing candidate. */
+interface DeferredError {
+  error?: unknown;
 }
 
-export async function checkScenario(scenario: Scenario, options: CheckOptions): Promise<CheckOutcome> {
-  const objectives = scenarioSlo(scenario).objectives;
-  const settings = searchSettings(scenario.search);
-  const seed = settings.seed ?? scenario.seed;
-  const batch = Math.max(1, Math.floor(options.batch ?? 1));
-  const cache = new JudgeCache(options.runner);
-  const clock = options.clock;
-  const startedAt = clock?.() ?? 0;
-  const runs = { baseline: 0, random: 0, targeted: 0, shrink: 0, minimality: 0, robustness: 0 };
-  let interruptedBy: 'time' | 'signal' | null = null;
-  let bestMargin = Infinity;
+/** Where fast-check finds a value to shrink: a path into the seeded stream (phase A) or an example (phase B). */
+type ShrinkStart = { readonly path: string } | { readonly examples: [RawSchedule][] };
 
-  const interruption = (): 'time' | 'signal' | null => {
-    if (interruptedBy !== null) return interruptedBy;
-    if (options.stop?.aborted) interruptedBy = 'signal';
-    else if (settings.timeLimit !== undefined && clock !== undefined && clock() - startedAt >= settings.timeLimit) interruptedBy = 'time';
-    return interruptedBy;
-  };
-  const progress = (phase: ProgressPhase, done: number, total: number) => options.onProgress?.({ phase, done, total, bestMargin });
-  const judgeAll = async (tasks: readonly JudgeTask[]): Promise<Judgement[]> => {
-    const results = await cache.judge(tasks);
-    tasks.forEach((t, i) => {
-      cache.remember(t, results[i]!);
-      bestMargin = Math.min(bestMargin, results[i]!.margin);
-    });
+/** One search; `checkScenario` runs it. */
+class Search {
+  private readonly objectives: readonly SloObjective[];
+  private readonly settings: SearchSpec;
+  private readonly seed: number;
+  private readonly batch: number;
+  private readonly cache: JudgeCache;
+  private readonly startedAt: number;
+  private readonly runs = { baseline: 0, random: 0, targeted: 0, shrink: 0, minimality: 0, robustness: 0 };
+  private interruptedBy: 'time' | 'signal' | null = null;
+  private shrinkStoppedByTime = false;
+  private bestMargin = Infinity;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly options: CheckOptions,
+  ) {
+    this.objectives = scenarioSlo(scenario).objectives;
+    this.settings = searchSettings(scenario.search);
+    this.seed = this.settings.seed ?? scenario.seed;
+    this.batch = Math.max(1, Math.floor(options.batch ?? 1));
+    this.cache = new JudgeCache(options.runner);
+    this.startedAt = options.clock?.() ?? 0;
+  }
+
+  async run(): Promise<CheckOutcome> {
+    if (this.options.replay) return this.replay();
+    // 1. The baseline.
+    this.progress('baseline', 0, 1);
+    const baseline = await this.judgeOne([]);
+    this.runs.baseline = 1;
+    if (!baseline.holds) {
+      const finding: Finding = { faults: [], judgement: baseline, phase: 'baseline', runIndex: 0, value: null };
+      return this.outcome(await this.finish(finding, finding, null, null, { oneMinimal: true, removed: 0 }), baseline);
+    }
+    if (this.scenario.faultSpace === undefined) throw new Error('internal error: checkScenario needs a scenario with faultSpace');
+    const space = resolveFaultSpace(this.scenario);
+    const phases = new Phases(this, space);
+    if (this.options.path !== undefined) return this.outcome(await phases.replayPath(this.options.path), baseline);
+    const found = await phases.random();
+    const coverage = phases.coverage;
+    if (found !== null) return this.outcome(await phases.shrink(found.finding, { path: String(found.drawIndex) }), baseline, coverage, null);
+    const upper95 = this.runs.random > 0 ? 3 / this.runs.random : null;
+    const targeted = await phases.targeted();
+    if (targeted !== null) return this.outcome(await phases.shrink(targeted, { examples: [[targeted.value!]] }), baseline, coverage, upper95);
+    return this.outcome(null, baseline, coverage, upper95);
+  }
+
+  /** --replay: the scenario's own faults, as written. */
+  private async replay(): Promise<CheckOutcome> {
+    this.progress('replay', 0, 1);
+    const judgement = await this.judgeOne(this.scenario.faults);
+    this.runs.baseline = 1;
+    const finding: Finding = { faults: this.scenario.faults, judgement, phase: 'replay', runIndex: 0, value: null };
+    const counterexample = judgement.holds ? null : await this.finish(finding, finding, null, null, { oneMinimal: null, removed: 0 });
+    return this.outcome(counterexample, judgement, null, null, finding);
+  }
+
+  interruption(): 'time' | 'signal' | null {
+    if (this.interruptedBy !== null) return this.interruptedBy;
+    const { clock, stop } = this.options;
+    if (stop?.aborted) this.interruptedBy = 'signal';
+    else if (this.settings.timeLimit !== undefined && clock !== undefined && clock() - this.startedAt >= this.settings.timeLimit) this.interruptedBy = 'time';
+    return this.interruptedBy;
+  }
+
+  progress(phase: ProgressPhase, done: number, total: number): void {
+    this.options.onProgress?.({ phase, done, total, bestMargin: this.bestMargin });
+  }
+
+  /** Judgements of `tasks` in order, remembered as consumed. */
+  async judgeAll(tasks: readonly JudgeTask[]): Promise<Judgement[]> {
+    const results = await this.cache.judge(tasks);
+    tasks.forEach((t, i) => this.consume(t, results[i]!));
     return results;
-  };
-  const judgeOne = async (faults: readonly FaultSpec[], replication = 0) => (await judgeAll([{ faults, replication }]))[0]!;
-  const violatedNames = (j: Judgement) => j.guarantees.filter((g) => !g.holds).map((g) => g.name);
+  }
 
-  const report = (): SearchReport => ({
-    seed,
-    settings,
-    runs: { ...runs },
-    distinctSchedules: cache.size,
-    interrupted: interruptedBy !== null,
-    interruptedBy,
-    deterministic: interruptedBy === null && shrinkStoppedByTime === false,
-  });
-  let shrinkStoppedByTime = false;
+  /** Batch judgements that the caller consumes (and passes to `consume`) one by one, in order. */
+  judgeBatch(tasks: readonly JudgeTask[]): Promise<Judgement[]> {
+    return this.cache.judge(tasks);
+  }
 
-  /** Robustness and the outcome of a counterexample already shrunk. */
-  const finishCounterexample = async (
+  consume(task: JudgeTask, judgement: Judgement): void {
+    this.cache.remember(task, judgement);
+    this.bestMargin = Math.min(this.bestMargin, judgement.margin);
+  }
+
+  async judgeOne(faults: readonly FaultSpec[], replication = 0): Promise<Judgement> {
+    return (await this.judgeAll([{ faults, replication }]))[0]!;
+  }
+
+  get searchSeed(): number {
+    return this.seed;
+  }
+
+  get budget(): SearchSpec {
+    return this.settings;
+  }
+
+  get batchSize(): number {
+    return this.batch;
+  }
+
+  get counts() {
+    return this.runs;
+  }
+
+  get names(): string[] {
+    return this.objectives.map((o) => o.name);
+  }
+
+  get shrinks(): boolean {
+    return this.options.shrink !== false;
+  }
+
+  clock(): number | undefined {
+    return this.options.clock?.();
+  }
+
+  shrinkStoppedBy(reason: ShrinkReport['stoppedBy']): void {
+    if (reason === 'time') this.shrinkStoppedByTime = true;
+  }
+
+  /** Robustness, and the counterexample as reported. */
+  async finish(
     shrunk: Finding,
     found: Finding,
     path: string | null,
     shrink: ShrinkReport | null,
     minimality: { oneMinimal: boolean | null; removed: number },
-  ): Promise<Counterexample> => {
+  ): Promise<Counterexample> {
     let robustness: RobustnessReport | null = null;
-    if (settings.robustness > 0 && interruption() === null) {
-      progress('robustness', 0, settings.robustness);
-      const tasks = Array.from({ length: settings.robustness }, (_, i) => ({ faults: shrunk.faults, replication: i + 1 }));
-      const results = await judgeAll(tasks);
-      runs.robustness += tasks.length;
-      robustness = { seeds: tasks.length, violating: results.filter((r) => !r.holds).length, margins: results.map((r) => r.margin) };
+    const seeds = this.settings.robustness;
+    if (seeds > 0 && this.interruption() === null) {
+      this.progress('robustness', 0, seeds);
+      const tasks = Array.from({ length: seeds }, (_, i) => ({ faults: shrunk.faults, replication: i + 1 }));
+      const results = await this.judgeAll(tasks);
+      this.runs.robustness += tasks.length;
+      robustness = { seeds, violating: results.filter((r) => !r.holds).length, margins: results.map((r) => r.margin) };
     }
     return {
       ...shrunk,
-      violated: violatedNames(shrunk.judgement),
+      violated: shrunk.judgement.guarantees.filter((g) => !g.holds).map((g) => g.name),
       path,
       found,
       shrink,
@@ -225,78 +310,155 @@ export async function checkScenario(scenario: Scenario, options: CheckOptions): 
       removedAfterShrink: minimality.removed,
       robustness,
     };
-  };
+  }
 
-  const outcome = (
+  private outcome(
     counterexample: Counterexample | null,
     baseline: Judgement,
-    coverage: CoverageRecorder | null,
-    violationRateUpper95: number | null,
-  ): CheckOutcome => {
-    const completed = runs.random + runs.targeted;
-    const minRuns = settings.minRuns ?? settings.runs;
-    const status: CheckStatus = counterexample !== null ? 'violated' : interruptedBy !== null && completed < minRuns ? 'inconclusive' : 'held';
+    coverage: CoverageRecorder | null = null,
+    violationRateUpper95: number | null = null,
+    worst: Finding | null = coverage?.worst() ?? null,
+  ): CheckOutcome {
+    const completed = this.runs.random + this.runs.targeted;
+    const minRuns = this.settings.minRuns ?? this.settings.runs;
+    const interrupted = this.interruptedBy !== null;
     return {
-      status,
-      objectives,
+      status: counterexample !== null ? 'violated' : interrupted && completed < minRuns ? 'inconclusive' : 'held',
+      objectives: this.objectives,
       baseline,
       counterexample,
-      worst: coverage?.worst() ?? null,
+      worst,
       worstPerGuarantee: coverage?.worstPerGuarantee() ?? new Map(),
       coverage: coverage?.report() ?? null,
       violationRateUpper95,
-      search: report(),
+      search: {
+        seed: this.seed,
+        settings: this.settings,
+        runs: { ...this.runs },
+        distinctSchedules: this.cache.size,
+        interrupted,
+        interruptedBy: this.interruptedBy,
+        deterministic: !interrupted && !this.shrinkStoppedByTime,
+      },
     };
-  };
+  }
+}
 
-  // --replay: the scenario's own faults, as written.
-  if (options.replay) {
-    progress('replay', 0, 1);
-    const judgement = await judgeOne(scenario.faults);
-    runs.baseline = 1;
-    const finding: Finding = { faults: scenario.faults, judgement, phase: 'replay', runIndex: 0, value: null };
-    const counterexample = judgement.holds ? null : await finishCounterexample(finding, finding, null, null, { oneMinimal: null, removed: 0 });
-    return outcome(counterexample, judgement, null, null);
+/** The phases that draw from the fault space: random + swarm, targeted, shrinking, --path. */
+class Phases {
+  readonly coverage: CoverageRecorder;
+  private readonly arbitrary: fc.Arbitrary<RawSchedule>;
+  private readonly draws: Draws;
+
+  constructor(
+    private readonly search: Search,
+    private readonly space: FaultSpace,
+  ) {
+    this.arbitrary = scheduleArbitrary(space);
+    this.draws = new Draws(this.arbitrary, search.searchSeed);
+    this.coverage = new CoverageRecorder(space, search.names, SEEDS_PER_GUARANTEE);
   }
 
-  // 1. The baseline.
-  progress('baseline', 0, 1);
-  const baseline = await judgeOne([]);
-  runs.baseline = 1;
-  if (!baseline.holds) {
-    const finding: Finding = { faults: [], judgement: baseline, phase: 'baseline', runIndex: 0, value: null };
-    return outcome(await finishCounterexample(finding, finding, null, null, { oneMinimal: true, removed: 0 }), baseline, null, null);
+  private finding(value: RawSchedule, judgement: Judgement, phase: CheckPhase, runIndex: number): Finding {
+    return { faults: materialise(value, this.space), judgement, phase, runIndex, value };
   }
 
-  if (scenario.faultSpace === undefined) throw new Error('internal error: checkScenario needs a scenario with faultSpace');
-  const space = resolveFaultSpace(scenario);
-  const arbitrary = scheduleArbitrary(space);
-  const names = objectives.map((o) => o.name);
-  const coverage = new CoverageRecorder(space, names, SEEDS_PER_GUARANTEE);
-  const findingOf = (value: RawSchedule, judgement: Judgement, phase: CheckPhase, runIndex: number): Finding => ({
-    faults: materialise(value, space),
-    judgement,
-    phase,
-    runIndex,
-    value,
-  });
+  private record(finding: Finding): void {
+    this.search.consume({ faults: finding.faults, replication: 0 }, finding.judgement);
+    this.coverage.record(finding, enabledKinds(finding.value!, this.space));
+  }
+
+  /** The next draw of the seeded stream that is not the baseline again (every fault turned off by its swarm flags). */
+  private nextDraw(): { value: RawSchedule; faults: FaultSpec[]; index: number } {
+    for (;;) {
+      const { value, index } = this.draws.next();
+      const faults = materialise(value, this.space);
+      if (faults.length > 0) return { value, faults, index };
+    }
+  }
+
+  private get targetedRuns(): number {
+    const { strategy, runs, targeted } = this.search.budget;
+    return strategy === 'off' ? 0 : Math.round(runs * targeted);
+  }
+
+  /** Phase A: draws judged in batches, consumed in draw order up to the first that breaks the SLO. */
+  async random(): Promise<{ finding: Finding; drawIndex: number } | null> {
+    const counts = this.search.counts;
+    const total = this.search.budget.runs - this.targetedRuns;
+    this.search.progress('random', 0, total);
+    while (counts.random < total && this.search.interruption() === null) {
+      const slice = Array.from({ length: Math.min(this.search.batchSize, total - counts.random) }, () => this.nextDraw());
+      const results = await this.search.judgeBatch(slice.map((x) => ({ faults: x.faults, replication: 0 })));
+      for (let j = 0; j < slice.length; j++) {
+        const finding = this.finding(slice[j]!.value, results[j]!, 'random', counts.random++);
+        this.record(finding);
+        if (!finding.judgement.holds) return { finding, drawIndex: slice[j]!.index };
+      }
+      this.search.progress('random', counts.random, total);
+    }
+    return null;
+  }
+
+  /** Phase B: annealing for the rest of the budget; the first schedule that breaks the SLO. */
+  async targeted(): Promise<Finding | null> {
+    const budget = this.targetedRuns;
+    const strategy = this.search.budget.strategy;
+    if (strategy === 'off' || budget === 0 || this.search.interruption() !== null) return null;
+    const counts = this.search.counts;
+    let found: Finding | null = null;
+    this.search.progress('targeted', 0, budget);
+    await anneal({
+      space: this.space,
+      budget,
+      chains: CHAINS,
+      strategy,
+      guarantees: this.search.names,
+      seeds: (guarantee): AnnealSeed[] => this.coverage.topPerGuarantee(guarantee).map((f) => ({ value: f.value!, judgement: f.judgement })),
+      // Restarts draw fresh values from the same seeded stream, after those phase A tried.
+      fresh: () => this.nextDraw().value,
+      rng: streamFactory(this.search.searchSeed, 0)('check/anneal'),
+      judge: (values) => this.search.judgeBatch(values.map((v) => ({ faults: materialise(v, this.space), replication: 0 }))),
+      onRun: (value, judgement, runIndex) => {
+        const finding = this.finding(value, judgement, 'targeted', runIndex);
+        this.record(finding);
+        counts.targeted++;
+        this.search.progress('targeted', counts.targeted, budget);
+        if (!judgement.holds) {
+          found = finding;
+          return false;
+        }
+        return this.search.interruption() === null;
+      },
+    });
+    return found;
+  }
+
+  /** --path: a fast-check run replayed to its value with the search seed. */
+  async replayPath(path: string): Promise<Counterexample | null> {
+    const value = fc.sample(this.arbitrary, { seed: this.search.searchSeed, path, numRuns: 1 })[0]!;
+    const finding = this.finding(value, await this.search.judgeOne(materialise(value, this.space)), 'random', Number(path.split(':')[0]));
+    return finding.judgement.holds ? null : this.search.finish(finding, finding, path, null, { oneMinimal: null, removed: 0 });
+  }
 
   /**
-   * Phase C: fast-check shrinks the violating value (`params` place it: a path into the seeded
-   * stream, or an example), then faults are removed until each one is needed.
+   * Phase C: fast-check shrinks the violating value from where `start` places it, then faults
+   * are removed until each one is needed.
    */
-  const shrinkAndFinish = async (found: Finding, params: { path?: string; examples?: [RawSchedule][] }): Promise<Counterexample> => {
-    const shrinking = options.shrink !== false;
-    const shrinkStarted = clock?.() ?? 0;
+  async shrink(found: Finding, start: ShrinkStart): Promise<Counterexample> {
+    const search = this.search;
+    const { shrinkRuns, shrinkTimeLimit } = search.budget;
+    const shrinkStarted = search.clock() ?? 0;
     let candidates = -1; // the first call re-judges the found value itself
     let stoppedBy: ShrinkReport['stoppedBy'] = null;
-    const deferred = new Deferred();
+    const deferred: DeferredError = {};
     const predicate = async (value: RawSchedule): Promise<boolean> => {
-      if (deferred.failed) return true;
+      if ('error' in deferred) return true;
       if (candidates >= 0) {
-        const stop = interruption();
-        const outOfTime = settings.shrinkTimeLimit !== undefined && clock !== undefined && clock() - shrinkStarted >= settings.shrinkTimeLimit;
-        if (stop !== null || outOfTime || candidates >= settings.shrinkRuns) {
+        const stop = search.interruption();
+        const now = search.clock();
+        const outOfTime = shrinkTimeLimit !== undefined && now !== undefined && now - shrinkStarted >= shrinkTimeLimit;
+        if (stop !== null || outOfTime || candidates >= shrinkRuns) {
           // Passing every remaining candidate makes fast-check end with the last failing value.
           stoppedBy ??= stop ?? (outOfTime ? 'time' : 'budget');
           return true;
@@ -304,142 +466,50 @@ export async function checkScenario(scenario: Scenario, options: CheckOptions): 
       }
       candidates++;
       try {
-        const judgement = await judgeOne(materialise(value, space));
-        if (candidates > 0) progress('shrink', candidates, settings.shrinkRuns);
+        const judgement = await search.judgeOne(materialise(value, this.space));
+        if (candidates > 0) search.progress('shrink', candidates, shrinkRuns);
         return judgement.holds;
       } catch (error) {
-        deferred.failed = true;
         deferred.error = error;
         return true;
       }
     };
-    const details = await fc.check(fc.asyncProperty(arbitrary, predicate), {
-      seed,
+    const details = await fc.check(fc.asyncProperty(this.arbitrary, predicate), {
+      seed: search.searchSeed,
       numRuns: 1,
       verbose: 0,
-      endOnFailure: !shrinking,
-      ...(params.path !== undefined && { path: params.path }),
-      ...(params.examples !== undefined && { examples: params.examples }),
+      endOnFailure: !search.shrinks,
+      ...start,
     });
-    if (deferred.failed) throw deferred.error;
+    if ('error' in deferred) throw deferred.error;
     if (!details.failed || details.counterexample === null) {
-      throw new Error(`internal error: fast-check did not reproduce the violation of ${found.phase} run ${found.runIndex} (search seed ${seed})`);
+      throw new Error(`internal error: fast-check did not reproduce the violation of ${found.phase} run ${found.runIndex} (search seed ${search.searchSeed})`);
     }
-    runs.shrink += Math.max(0, candidates);
-    if (stoppedBy === 'time') shrinkStoppedByTime = true;
-    const shrunkValue = details.counterexample[0];
-    let current: Finding = { ...findingOf(shrunkValue, await judgeOne(materialise(shrunkValue, space)), found.phase, found.runIndex) };
+    search.counts.shrink += Math.max(0, candidates);
+    search.shrinkStoppedBy(stoppedBy);
+    const value = details.counterexample[0];
+    const shrunk = this.finding(value, await search.judgeOne(materialise(value, this.space)), found.phase, found.runIndex);
     const shrink: ShrinkReport = { steps: details.numShrinks, runs: Math.max(0, candidates), stoppedBy };
+    const minimal = search.shrinks && search.interruption() === null ? await this.oneMinimal(shrunk) : { finding: shrunk, oneMinimal: null, removed: 0 };
+    return search.finish(minimal.finding, found, details.counterexamplePath, shrink, minimal);
+  }
 
-    // 1-minimality: drop any fault without which the SLO is still broken, until none is.
-    let oneMinimal: boolean | null = null;
-    let removed = 0;
-    if (shrinking && interruption() === null) {
-      for (;;) {
-        const without = current.faults.map((_, i) => current.faults.filter((__, j) => j !== i));
-        progress('minimality', 0, without.length);
-        const results = await judgeAll(without.map((faults) => ({ faults, replication: 0 })));
-        runs.minimality += without.length;
-        const still = results.findIndex((r) => !r.holds);
-        if (still < 0) {
-          oneMinimal = true;
-          break;
-        }
-        current = { ...current, faults: without[still]!, judgement: results[still]!, value: null };
-        removed++;
-        if (interruption() !== null) break;
-      }
+  /** 1-minimality: drops any fault without which the SLO is still broken, until none is. */
+  private async oneMinimal(shrunk: Finding): Promise<{ finding: Finding; oneMinimal: boolean | null; removed: number }> {
+    let current = shrunk;
+    for (let removed = 0; ; removed++) {
+      const without = current.faults.map((_, i) => current.faults.filter((__, j) => j !== i));
+      this.search.progress('minimality', 0, without.length);
+      const results = await this.search.judgeAll(without.map((faults) => ({ faults, replication: 0 })));
+      this.search.counts.minimality += without.length;
+      const still = results.findIndex((r) => !r.holds);
+      if (still < 0) return { finding: current, oneMinimal: true, removed };
+      current = { ...current, faults: without[still]!, judgement: results[still]!, value: null };
+      if (this.search.interruption() !== null) return { finding: current, oneMinimal: null, removed: removed + 1 };
     }
-    return finishCounterexample(current, found, details.counterexamplePath, shrink, { oneMinimal, removed });
-  };
-
-  // --path: replay a phase-A (or phase-C) fast-check run to its value.
-  if (options.path !== undefined) {
-    const runIndex = Number(options.path.split(':')[0]);
-    const value = fc.sample(arbitrary, { seed, path: options.path, numRuns: 1 })[0]!;
-    const judgement = await judgeOne(materialise(value, space));
-    const finding = findingOf(value, judgement, 'random', runIndex);
-    const counterexample = judgement.holds
-      ? null
-      : await finishCounterexample(finding, finding, options.path, null, { oneMinimal: null, removed: 0 });
-    return outcome(counterexample, baseline, null, null);
   }
-
-  // 2. Phase A: random + swarm.
-  const strategy = settings.strategy;
-  const targetedRuns = strategy === 'off' ? 0 : Math.round(settings.runs * settings.targeted);
-  const randomRuns = settings.runs - targetedRuns;
-  const draws = new Draws(arbitrary, seed);
-  let found: Finding | null = null;
-  let foundAt = -1;
-  progress('random', 0, randomRuns);
-  while (runs.random < randomRuns && found === null && interruption() === null) {
-    // Draws whose every fault is of a kind the swarm flags turned off are the baseline again: skipped.
-    const slice: Array<{ value: RawSchedule; faults: FaultSpec[]; index: number }> = [];
-    while (slice.length < Math.min(batch, randomRuns - runs.random)) {
-      const { value, index } = draws.next();
-      const faults = materialise(value, space);
-      if (faults.length > 0) slice.push({ value, faults, index });
-    }
-    const results = await cache.judge(slice.map((x) => ({ faults: x.faults, replication: 0 })));
-    for (let j = 0; j < slice.length; j++) {
-      const finding: Finding = { faults: slice[j]!.faults, judgement: results[j]!, phase: 'random', runIndex: runs.random, value: slice[j]!.value };
-      cache.remember({ faults: finding.faults, replication: 0 }, finding.judgement);
-      bestMargin = Math.min(bestMargin, finding.judgement.margin);
-      coverage.record(finding, enabledKinds(finding.value!, space));
-      runs.random++;
-      if (!finding.judgement.holds) {
-        found = finding;
-        foundAt = slice[j]!.index;
-        break;
-      }
-    }
-    progress('random', runs.random, randomRuns);
-  }
-  const upper95 = found === null && runs.random > 0 ? 3 / runs.random : null;
-  if (found !== null) return outcome(await shrinkAndFinish(found, { path: String(foundAt) }), baseline, coverage, null);
-
-  // 3. Phase B: targeted.
-  if (strategy !== 'off' && targetedRuns > 0 && interruption() === null) {
-    // Restarts draw fresh values from the same seeded stream, after those phase A tried.
-    const fresh = () => {
-      for (;;) {
-        const { value } = draws.next();
-        if (materialise(value, space).length > 0) return value;
-      }
-    };
-    const seeds = (guarantee: string): AnnealSeed[] =>
-      coverage.topPerGuarantee(guarantee).map((f) => ({ value: f.value!, judgement: f.judgement }));
-    progress('targeted', 0, targetedRuns);
-    await anneal({
-      space,
-      budget: targetedRuns,
-      chains: CHAINS,
-      strategy,
-      guarantees: names,
-      seeds,
-      fresh,
-      rng: streamFactory(seed, 0)('check/anneal'),
-      judge: (batchValues) => cache.judge(batchValues.map((v) => ({ faults: materialise(v, space), replication: 0 }))),
-      onRun: (value, judgement, runIndex) => {
-        const finding = findingOf(value, judgement, 'targeted', runIndex);
-        cache.remember({ faults: finding.faults, replication: 0 }, judgement);
-        bestMargin = Math.min(bestMargin, judgement.margin);
-        coverage.record(finding, enabledKinds(value, space));
-        runs.targeted++;
-        progress('targeted', runs.targeted, targetedRuns);
-        if (!judgement.holds) {
-          found = finding;
-          return false;
-        }
-        return interruption() === null;
-      },
-    });
-  }
-  if (found !== null) {
-    const targeted: Finding = found;
-    return outcome(await shrinkAndFinish(targeted, { examples: [[targeted.value!]] }), baseline, coverage, upper95);
-  }
-  return outcome(null, baseline, coverage, upper95);
 }
 
+export function checkScenario(scenario: Scenario, options: CheckOptions): Promise<CheckOutcome> {
+  return new Search(scenario, options).run();
+}
