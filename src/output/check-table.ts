@@ -105,7 +105,8 @@ export function formatCheckTable(outcome: CheckOutcome, scenario: string): strin
       .map(([kind, c]) => `${kind} ${c.tried}`)
       .join(', ');
     const bound = outcome.violationRateUpper95 === null ? '' : ` · P(violation) ≤ ${formatSignificant(100 * outcome.violationRateUpper95, 2)}% per random schedule (95%, rule of three)`;
-    lines.push(`coverage: faults tried ${tried} · up to ${outcome.coverage.maxConcurrentSeen} at once${bound}`);
+    const searched = runs.random + runs.targeted;
+    lines.push(`coverage of the ${searched} searched schedule${searched === 1 ? '' : 's'}: faults tried ${tried} · up to ${outcome.coverage.maxConcurrentSeen} at once${bound}`);
   }
   return `${lines.join('\n')}\n`;
 }
