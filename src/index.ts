@@ -49,6 +49,15 @@ export type { TimeSeriesRow } from './sim/timeseries.js';
 export * from './detect/index.js';
 export * from './recovery/index.js';
 export type { ReplicationMetrics, LatencyMetrics } from './metrics/types.js';
+// Membership, discovery and autoscaling (issue 13) as models of their own: pods that come and go,
+// endpoint propagation to each sidecar, HPA and KPA. `runMembership` runs a scenario's
+// membership without requests; the simulation does not run these keys yet.
+export * from './membership/index.js';
+export * from './discovery/index.js';
+export * from './autoscale/index.js';
+export { advanceUntil, TimedGroup, type TimedModel } from './engine/timed-model.js';
+export { runMembership, membershipConfig } from './scenario/build-membership.js';
+export { hpaConfig, kpaConfig } from './scenario/build-autoscaling.js';
 // Plug-in balancer modules, imported before a run (runScenario's createBalancer and label).
 export { loadBalancerPlugins, type PluginRegistry, type LoadPluginsOptions } from './plugins/load-plugins.js';
 export { BalancerPluginError } from './plugins/errors.js';

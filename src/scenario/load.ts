@@ -9,6 +9,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { resolveBalancerModules } from './balancer-modules.js';
 import { loadDataFiles } from './data-files.js';
+import { NOT_YET_SIMULATED_MESSAGE, notYetSimulatedKeys } from './not-yet-simulated.js';
 import { formatProblem, ScenarioError, sortProblems, type ScenarioProblem } from './errors.js';
 import { describeIssues, type KeyPath } from './issues.js';
 import { formatPath, renderValue } from './render-value.js';
@@ -33,6 +34,11 @@ export interface LoadedScenario {
 export interface LoadOptions {
   /** `KEY=VALUE` overrides, applied in order before validation. */
   set?: readonly string[];
+  /**
+   * Accept the keys the simulation does not run yet (membership, discovery, autoscaling), for
+   * `runMembership`; by default they are refused (not-yet-simulated.ts).
+   */
+  allowUnsimulatedKeys?: boolean;
 }
 
 export interface ResolveOptions extends LoadOptions {
@@ -69,6 +75,7 @@ export function loadScenarioFile(path: string, options: LoadOptions = {}): Loade
     displayDir: dirname(path),
     sourceMap: yamlSourceMap(doc, lineCounter),
     set: options.set ?? [],
+    allowUnsimulatedKeys: options.allowUnsimulatedKeys ?? false,
   });
   loaded.warnings.unshift(...doc.warnings.map((w) => formatProblem(yamlProblem(w, 'YAML'))));
   return loaded;
@@ -86,6 +93,7 @@ export function resolveScenario(input: unknown, options: ResolveOptions = {}): L
     displayDir: baseDir,
     sourceMap: undefined,
     set: options.set ?? [],
+    allowUnsimulatedKeys: options.allowUnsimulatedKeys ?? false,
   });
 }
 
@@ -95,6 +103,7 @@ interface ResolveContext {
   readonly displayDir: string;
   readonly sourceMap: SourceMap | undefined;
   readonly set: readonly string[];
+  readonly allowUnsimulatedKeys: boolean;
 }
 
 function resolveRaw(original: unknown, context: ResolveContext): LoadedScenario {
@@ -119,6 +128,8 @@ function resolveRaw(original: unknown, context: ResolveContext): LoadedScenario 
   if (!parsed.success || problems.length > 0) throw new ScenarioError(sortProblems(problems, context.set));
 
   const scenario = parsed.data;
+  const gated = (context.allowUnsimulatedKeys ? [] : notYetSimulatedKeys(scenario)).map((key) => problemAt([key], NOT_YET_SIMULATED_MESSAGE, 'key'));
+  if (gated.length > 0) throw new ScenarioError(gated);
   const files = { baseDir: context.baseDir, displayDir: context.displayDir, problemAt };
   const dataProblems = [...loadDataFiles(scenario, files), ...resolveBalancerModules(scenario, files)];
   if (dataProblems.length > 0) throw new ScenarioError(dataProblems);

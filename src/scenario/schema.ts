@@ -14,6 +14,7 @@ import { failureKeys, refineFailureKeys } from './failure-schema.js';
 import { refineSlo, sloSchema } from '../slo/schema.js';
 import { faultSpaceSchema, provenanceSchema, refineFaultSpace, searchSchema } from '../check/schema.js';
 import { instanceConfigs } from './instance-attributes.js';
+import { dynamicsKeys, refineDynamicsKeys } from './dynamics-schema.js';
 
 /** Distributions of times (service times, network latency). All parameters in milliseconds. */
 export const distribution = z.discriminatedUnion('dist', [
@@ -194,6 +195,7 @@ export const scenarioSchema = z
     balancer: balancerConfig,
     compare: z.array(balancerConfig).min(1).optional().describe('strategies for `meshsim compare`'),
     ...failureKeys,
+    ...dynamicsKeys(distribution),
     slo: sloSchema.optional(),
     faultSpace: faultSpaceSchema.optional(),
     search: searchSchema.optional(),
@@ -223,6 +225,7 @@ export const scenarioSchema = z
     const instances = s.service.instances;
     if (!Number.isInteger(instances) || instances <= 0) return;
     refineFailureKeys(s, ctx);
+    refineDynamicsKeys(s, ctx);
     refineFaultSpace(s, instanceConfigs({ service: s.service } as Scenario).map((i) => i.zone), ctx);
     s.service.overrides.forEach((o, i) => {
       for (const [j, id] of (o.instances ?? (o.instance === undefined ? [] : [o.instance])).entries()) {

@@ -8,6 +8,7 @@ import { balancerLabel } from '../balancers/registry.js';
 import { summarizeReplications } from '../analysis/summarize.js';
 import type { RunResult, StrategyResult } from '../analysis/types.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
+import { assertSimulated } from '../scenario/not-yet-simulated.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MESHSIM_VERSION } from '../version.js';
 import { FastSimulation, runsOnFastPath, type ObservedMetrics } from './fast-simulation.js';
@@ -57,6 +58,7 @@ export function observeReplication(
   balancer: BalancerConfig = scenario.balancer,
   options: SimulationOptions = {},
 ): ObservedMetrics {
+  assertSimulated(scenario);
   if (runsOnFastPath(scenario, options)) return new FastSimulation(scenario, balancer, replication, options).run();
   const { metrics, observation } = new Simulation(scenario, balancer, replication, options).run();
   return { metrics, observation };
@@ -72,6 +74,7 @@ export function simulateReplicationDetailed(
   balancer: BalancerConfig = scenario.balancer,
   options: SimulationOptions = {},
 ): SimulationResult {
+  assertSimulated(scenario);
   return new Simulation(scenario, balancer, replication, { recordEvents: true, recordTimeSeries: true, ...options }).run();
 }
 
