@@ -19,6 +19,10 @@
  * and stops at the same run, and results never depend on where a simulation ran; so the same
  * scenario and seed give the same outcome for any number of worker threads. Wall-clock limits
  * and Ctrl-C are the exceptions: an outcome they cut short says `deterministic: false`.
+ *
+ * Cost: at most 1 + runs + shrinkRuns + (faults of the shrunk schedule)² + robustness
+ * simulations; a schedule met twice (a repeated draw, a shrink candidate already judged) is
+ * simulated once.
  */
 import fc from 'fast-check';
 import { streamFactory } from '../engine/rng.js';
