@@ -85,6 +85,7 @@ export function formatCheckTable(outcome: CheckOutcome, scenario: string): strin
     const n = counterexample.faults.length;
     const notes = [`${n} fault${n === 1 ? '' : 's'}`];
     if (counterexample.phase === 'baseline') notes.push('the fault-free run already breaks the SLO');
+    else if (counterexample.phase === 'replay') notes.push('the scenario’s own faults');
     else notes.push(`found by the ${counterexample.phase} phase`);
     if (counterexample.oneMinimal === true) notes.push('each one needed');
     if (counterexample.robustness !== null) notes.push(`violates under ${counterexample.robustness.violating} of ${counterexample.robustness.seeds} other simulation seeds`);

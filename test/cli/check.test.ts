@@ -4,7 +4,7 @@
  * `meshsim run` reproduces and `--replay` re-judges bit for bit, budgets, Ctrl-C and bad input.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -136,17 +136,23 @@ describe('meshsim check', () => {
     expect(JSON.parse(r.stdout).counterexample.faults).toEqual(check.counterexample.faults);
   });
 
-  it('exits 0 when the SLO holds, writing the closest call and removing an earlier counterexample', () => {
+  it('exits 0 when the SLO holds, writing the closest call, removing an earlier counterexample, and printing check.json on --format json', () => {
     const out = file('w1-copy');
-    expect(meshsim(['check', file('planted.yaml'), '--workers', '1', '--out', out, '--quiet', '--no-chart']).status).toBe(3);
-    const r = meshsim(['check', file('safe.yaml'), '--out', out, '--quiet', '--no-chart']);
+    cpSync(file('w1'), out, { recursive: true });
+    const r = meshsim(['check', file('safe.yaml'), '--out', out, '--quiet', '--no-chart', '--format', 'json']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^meshsim check safe: held/);
     expect(readdirSync(out).sort()).toEqual(['check.json', 'events.csv', 'timeseries.csv', 'worst.yaml']);
-    const check = JSON.parse(readFileSync(join(out, 'check.json'), 'utf8'));
+    expect(r.stdout).toBe(readFileSync(join(out, 'check.json'), 'utf8'));
+    const check = JSON.parse(r.stdout);
     expect(check).toMatchObject({ status: 'held', counterexample: null, search: { runs: { random: 21, targeted: 9 } } });
     expect(check.coverage.violationRateUpper95).toBe(3 / 21);
     expect(check.worst.margin).toBeGreaterThan(0);
+  });
+
+  it('prints the verdict as a table', () => {
+    const r = meshsim(['check', join(file('w1'), 'counterexample.yaml'), '--replay', '--out', file('table'), '--quiet', '--no-chart']);
+    expect(r.stdout).toMatch(/^meshsim check planted: VIOLATED\nguarantee +holds +margin +worst\ndetection\.timeToEject <= 15s per fault +NO +-0\.06667 +hang of instance 0 from 5s: 16s/);
+    expect(r.stdout).toContain('counterexample (1 fault; the scenario’s own faults; violates under 3 of 3 other simulation seeds):\n  hang of instance 0 at 5s for 16s\n');
   });
 
   it('exits 4 when a time limit stops it before its runs, 0 with --min-runs it met', () => {
@@ -170,11 +176,6 @@ describe('meshsim check', () => {
     expect(check).toMatchObject({ status: 'inconclusive', search: { interrupted: true, interruptedBy: 'signal' } });
     expect(check.search.runs.random).toBeGreaterThan(0);
     expect(readdirSync(out).filter((name) => name.includes('.tmp-'))).toEqual([]);
-  });
-
-  it('prints check.json on --format json', () => {
-    const r = meshsim(['check', file('safe.yaml'), '--out', file('json'), '--quiet', '--no-chart', '--format', 'json']);
-    expect(r.stdout).toBe(readFileSync(join(file('json'), 'check.json'), 'utf8'));
   });
 
   it('exits 2 on invalid input, with the place and no stack trace', () => {
