@@ -47,7 +47,7 @@ export interface CoverageReport {
 }
 
 /** How many instances a scenario fault hits. */
-export function faultInstances(f: FaultSpec, zoneOf: readonly string[]): number[] {
+function faultInstances(f: FaultSpec, zoneOf: readonly string[]): number[] {
   if (f.kind === 'zone') return zoneOf.flatMap((z, i) => (z === f.zone ? [i] : []));
   if (f.kind === 'random') return [];
   return f.instances ?? [f.instance!];
@@ -68,7 +68,6 @@ export class CoverageRecorder {
 
   constructor(
     private readonly space: FaultSpace,
-    private readonly guarantees: readonly string[],
     private readonly keep: number,
   ) {
     this.kinds = new Map(space.kinds.map((k) => [k.kind, { tried: 0, overlappedWith: new Map() }]));
@@ -147,14 +146,10 @@ export class CoverageRecorder {
       swarmConfigs: { seen: this.swarm.size, possible: this.space.swarm ? 2 ** this.space.kinds.length - 1 : 1 },
     };
   }
-
-  get guaranteeNames(): readonly string[] {
-    return this.guarantees;
-  }
 }
 
 /** A guarantee's margin in a finding. */
-export function marginOf(finding: Finding, guarantee: string): number {
+function marginOf(finding: Finding, guarantee: string): number {
   return finding.judgement.guarantees.find((g) => g.name === guarantee)?.margin ?? Infinity;
 }
 

@@ -47,7 +47,7 @@ export interface RawSchedule {
 /** Resolution of a fault's intensity between its mildest and harshest value. */
 export const LEVELS = 1000;
 
-export function faultArbitrary(space: FaultSpace): fc.Arbitrary<RawFault> {
+function faultArbitrary(space: FaultSpace): fc.Arbitrary<RawFault> {
   return fc.record({
     kind: fc.constantFrom(...space.kinds.map((k) => k.kind)),
     target: fc.nat({ max: space.pool.length - 1 }),

@@ -144,6 +144,7 @@ export const provenanceSchema = z
     runIndex: z.int().nonnegative().describe('its run within that phase, from 0'),
     path: z.string().nullable().describe('fast-check replay path of the shrunk value (with `searchSeed`), when there is one'),
     margin: z.number().nullable().describe('the SLO margin of this scenario as written; `meshsim check --replay` must find it again'),
+    fingerprint: z.string().describe('SHA-256 of the scenario as judged (without this block): a replay of the unchanged scenario must find `margin` to the last bit'),
     violated: z.array(z.string()).describe('the objectives it violates'),
   })
   .describe('where this scenario came from (written by `meshsim check`; ignored by `meshsim run`)');

@@ -360,7 +360,7 @@ class Phases {
   ) {
     this.arbitrary = scheduleArbitrary(space);
     this.draws = new Draws(this.arbitrary, search.searchSeed);
-    this.coverage = new CoverageRecorder(space, search.names, SEEDS_PER_GUARANTEE);
+    this.coverage = new CoverageRecorder(space, SEEDS_PER_GUARANTEE);
   }
 
   private finding(value: RawSchedule, judgement: Judgement, phase: CheckPhase, runIndex: number): Finding {

@@ -29,6 +29,7 @@ import {
   counterexampleHeader,
   findingScenario,
   provenanceOf,
+  scenarioFingerprint,
   worstHeader,
 } from '../output/check-files.js';
 import { formatScenarioYaml } from '../output/scenario-yaml.js';
@@ -70,7 +71,7 @@ export interface CheckFlags {
 }
 
 /** Exit status of each outcome. */
-export const CHECK_EXIT = { held: 0, violated: 3, inconclusive: 4 } as const;
+const CHECK_EXIT = { held: 0, violated: 3, inconclusive: 4 } as const;
 const SIGINT_EXIT = 130;
 
 /** The scenario the search runs: `--guarantee` keeps only the objectives named. */
@@ -165,21 +166,23 @@ export async function checkCommand(file: string, flags: CheckFlags): Promise<voi
     const runs = totalRuns(outcome);
     process.stderr.write(`meshsim: ${runs} simulations in ${wallSeconds.toFixed(2)} s (${(runs / wallSeconds).toFixed(0)}/s) on ${threads} thread${threads === 1 ? '' : 's'}; wrote ${written.join(', ')}\n`);
   }
-  if (flags.replay) checkReplayMargin(scenario, outcome);
+  if (flags.replay) checkReplayMargin(scenario, outcome, flags.quiet === true);
   process.exitCode = CHECK_EXIT[outcome.status];
 }
 
-/** `--replay` of a file `meshsim check` wrote must find the margin it recorded, to the last bit. */
-function checkReplayMargin(scenario: Scenario, outcome: CheckOutcome): void {
-  const recorded = scenario.provenance?.margin;
+/**
+ * `--replay` of a file `meshsim check` wrote, unchanged, must find the margin it recorded to
+ * the last bit; an edited one (a fault removed, a `--set`) is simply judged as it now is.
+ */
+function checkReplayMargin(scenario: Scenario, outcome: CheckOutcome, quiet: boolean): void {
+  const provenance = scenario.provenance;
+  if (provenance === undefined || provenance.margin === null) return;
   const replayed = outcome.counterexample?.judgement.margin ?? outcome.baseline.margin;
-  if (recorded === undefined || recorded === null) return;
-  // A file whose faults were edited since no longer has the recorded schedule; only an
-  // unchanged one must replay exactly (a removed fault is expected to change the verdict).
-  if (scenario.provenance!.violated.length > 0 && outcome.status !== 'violated') return;
-  if (!Object.is(recorded, replayed)) {
-    throw new Error(`replay gives margin ${replayed}, but the file records ${recorded}: the simulation is not reproducing this scenario`);
+  if (Object.is(provenance.margin, replayed)) return;
+  if (provenance.fingerprint === scenarioFingerprint(scenario)) {
+    throw new Error(`replay gives margin ${replayed}, but the file records ${provenance.margin}: the simulation is not reproducing this scenario`);
   }
+  if (!quiet) process.stderr.write(`meshsim: note: the scenario differs from the one meshsim check wrote; margin ${replayed} instead of ${provenance.margin}\n`);
 }
 
 interface WriteOptions {
@@ -201,7 +204,8 @@ async function writeCheckOutputs(dir: string, scenario: Scenario, outcome: Check
         : null;
   let chart: { stem: string; spec: TopLevelSpec } | null = null;
   if (shown !== null) {
-    const run = options.replay ? scenario : findingScenario(scenario, shown.finding, provenanceOf(outcome, shown.finding, file, shown.path));
+    const judged = findingScenario(scenario, shown.finding);
+    const run = options.replay ? scenario : { ...judged, provenance: provenanceOf(outcome, shown.finding, file, shown.path, judged) };
     const detailed = shownRun(run, shown.finding.judgement, plugins);
     if (!options.replay) {
       const yaml = formatScenarioYaml(run, shown.header);

@@ -8,6 +8,7 @@
  * Files of the other outcome left by an earlier check in the same folder are removed, so a
  * folder never holds a counterexample next to a check.json that says the SLO held.
  */
+import { createHash } from 'node:crypto';
 import type { Counterexample, CheckOutcome } from '../check/search.js';
 import type { Finding } from '../check/coverage.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -27,12 +28,19 @@ export const CHECK_FILE_NAMES = [
   ...[COUNTEREXAMPLE, WORST].flatMap((stem) => [`${stem}.yaml`, `${stem}.svg`, `${stem}.png`]),
 ] as const;
 
-/** The scenario of a finding: its faults, one replication, and where it came from. */
-export function findingScenario(scenario: Scenario, finding: Finding, provenance: ProvenanceSpec): Scenario {
-  return { ...scenario, faults: [...finding.faults], replications: 1, provenance };
+/** The scenario of a finding: its faults and one replication; `provenanceOf` then says where it came from. */
+export function findingScenario(scenario: Scenario, finding: Finding): Scenario {
+  const { provenance: _earlier, ...rest } = scenario;
+  return { ...rest, faults: [...finding.faults], replications: 1 };
 }
 
-export function provenanceOf(outcome: CheckOutcome, finding: Finding, source: string, path: string | null): ProvenanceSpec {
+/** SHA-256 of the scenario's resolved JSON without its `provenance`: what a replay must find unchanged. */
+export function scenarioFingerprint(scenario: Scenario): string {
+  const { provenance: _provenance, ...judged } = scenario;
+  return createHash('sha256').update(JSON.stringify(judged)).digest('hex');
+}
+
+export function provenanceOf(outcome: CheckOutcome, finding: Finding, source: string, path: string | null, judged: Scenario): ProvenanceSpec {
   return {
     tool: 'meshsim check',
     meshsimVersion: MESHSIM_VERSION,
@@ -42,6 +50,7 @@ export function provenanceOf(outcome: CheckOutcome, finding: Finding, source: st
     runIndex: finding.runIndex,
     path,
     margin: Number.isFinite(finding.judgement.margin) ? finding.judgement.margin : null,
+    fingerprint: scenarioFingerprint(judged),
     violated: finding.judgement.guarantees.filter((g) => !g.holds).map((g) => g.name),
   };
 }

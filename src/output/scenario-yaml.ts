@@ -12,7 +12,7 @@ import { formatDuration, parseDuration } from '../scenario/duration.js';
 import { isProblem, objectiveText, parseObjectiveText, type SloObjective } from '../slo/objective.js';
 
 /** `30s` for 30000 when it reads back exactly; the number otherwise. */
-export function durationText(ms: number): string | number {
+function durationText(ms: number): string | number {
   const text = formatDuration(ms);
   return parseDuration(text) === ms ? text : ms;
 }

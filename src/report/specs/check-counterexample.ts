@@ -57,7 +57,7 @@ function unitTitle(objective: SloObjective): string {
 }
 
 /** The span a judged unit marks on the time axis, seconds. */
-export function markedSpan(objective: SloObjective, unit: JudgedUnit): { start: number; end: number } {
+function markedSpan(objective: SloObjective, unit: JudgedUnit): { start: number; end: number } {
   if (unit.fault === undefined) return { start: unit.start / 1000, end: unit.end / 1000 };
   const from = objective.sli === 'recovery.afterFaultEnd' ? unit.end : unit.start;
   return { start: from / 1000, end: (from + unit.value) / 1000 };
