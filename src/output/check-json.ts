@@ -79,7 +79,10 @@ export function outcomeGuarantees(outcome: CheckOutcome): GuaranteeJudgement[] {
 
 export function formatCheckJson(outcome: CheckOutcome, context: CheckContext): string {
   const { search } = outcome;
-  const worstPerGuarantee = Object.fromEntries([...outcome.worstPerGuarantee].map(([name, f]) => [name, { ...finding(f), margin: f.judgement.guarantees.find((g) => g.name === name)?.margin ?? null }]));
+  // Each guarantee's own lowest margin, and the schedule that reached it.
+  const worstPerGuarantee = Object.fromEntries(
+    [...outcome.worstPerGuarantee].map(([name, f]) => [name, { ...finding(f), margin: f.judgement.guarantees.find((g) => g.name === name)!.margin }]),
+  );
   return jsonText({
     meshsimVersion: MESHSIM_VERSION,
     scenario: context.scenario,

@@ -21,8 +21,7 @@ function durationText(ms: number): string | number {
 function objectiveEntry(o: SloObjective): string | SloObjective {
   const text = objectiveText(o);
   const parsed = parseObjectiveText(text);
-  const same = !isProblem(parsed) && o.name === text && JSON.stringify(parsed) === JSON.stringify({ name: o.name, sli: o.sli, op: o.op, value: o.value, per: o.per, minRequests: o.minRequests }) && o.kinds === undefined;
-  return same ? text : o;
+  return !isProblem(parsed) && JSON.stringify(parsed) === JSON.stringify(o) ? text : o;
 }
 
 const FAULT_DURATIONS = ['at', 'for', 'mttf', 'mttr', 'uptime'] as const;
