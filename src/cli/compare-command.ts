@@ -1,31 +1,31 @@
 /**
- * `meshsim compare`: several strategies on one scenario under common random numbers, each
- * against a baseline by paired differences per replication (see analysis/compare.ts).
+ * `meshsim compare`: several strategies on one scenario under common random numbers, ranked
+ * by the scenario's SLO, then availability, then `--metric` (analysis/ranking.ts), and each
+ * compared with a baseline by paired differences per replication (analysis/compare.ts).
  * Writes the run folder (one result per strategy) plus comparison.json and comparison.csv.
  */
 import './zod-jitless.js';
 import { join } from 'node:path';
-import {
-  COMPARED_METRICS,
-  compareStrategies,
-  sortByMetric,
-  uniqueLabels,
-  type ComparisonRow,
-} from '../analysis/compare.js';
+import { COMPARED_METRICS, compareStrategies, uniqueLabels, type ComparedMetric, type ComparisonRow } from '../analysis/compare.js';
+import { directionOf } from '../analysis/directions.js';
+import { rankStrategies, type Ranking } from '../analysis/ranking.js';
 import type { RunResult } from '../analysis/types.js';
 import { balancerLabel } from '../balancers/registry.js';
 import type { BalancerConfig } from '../balancers/configs.js';
 import { formatComparisonCsv, formatComparisonJson } from '../output/comparison-files.js';
 import { formatComparisonTable } from '../output/comparison-table.js';
-import { formatTable } from '../output/table.js';
+import { formatDecision } from '../output/decision-table.js';
+import { formatTable, headline } from '../output/table.js';
 import { writeOutputFiles, writeRunOutputs } from '../output/write-files.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { closestMatch } from '../scenario/suggest.js';
 import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
 import { runsOnFastPath } from '../sim/fast-simulation.js';
+import { scenarioSlo } from '../slo/plan.js';
 import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { UsageError } from './errors.js';
+import { checkMetricPath, scenarioMetricPaths } from './metric-flag.js';
 import { createProgress } from './progress.js';
 import { outputFolderName } from './run-command.js';
 import { parseBalancerSpecs } from './strategies.js';
@@ -47,15 +47,6 @@ export interface CompareFlags {
 export const COMPARISON_JSON = 'comparison.json';
 export const COMPARISON_CSV = 'comparison.csv';
 
-function checkMetric(metric: string): void {
-  const paths = COMPARED_METRICS.map((m) => m.path);
-  if (paths.includes(metric)) return;
-  const near = closestMatch(metric, paths);
-  throw new UsageError(
-    `--metric ${metric}: expected one of ${paths.join(', ')}${near === undefined ? '' : `; did you mean ${near}?`}`,
-  );
-}
-
 /** The baseline's label: an exact label, or a kind that only one strategy has. */
 function resolveBaseline(wanted: string | undefined, labels: readonly string[], strategies: readonly BalancerConfig[]): string {
   if (wanted === undefined) return labels[0]!;
@@ -67,20 +58,28 @@ function resolveBaseline(wanted: string | undefined, labels: readonly string[], 
   throw new UsageError(`--baseline ${wanted}: expected one of the strategies' labels: ${labels.join(', ')}${hint}`);
 }
 
-/** Rows for the terminal: strategies best first by `metric`, and `metric` first in each. */
-function displayOrder(rows: readonly ComparisonRow[], run: RunResult, metric: string): ComparisonRow[] {
-  const order = sortByMetric(run.results, metric).map((r) => r.label);
+/** Rows for the terminal: strategies in rank order, and `metric` first in each. */
+function displayOrder(rows: readonly ComparisonRow[], ranking: Ranking, metric: string): ComparisonRow[] {
+  const order = ranking.strategies.map((s) => s.label);
   const metricRank = (r: ComparisonRow) => (r.metric === metric ? -1 : COMPARED_METRICS.findIndex((m) => m.path === r.metric));
   return [...rows].sort((a, b) => order.indexOf(a.label) - order.indexOf(b.label) || metricRank(a) - metricRank(b));
 }
 
+/** The compared metrics, with `metric` among them when it has a direction to judge. */
+function comparedMetrics(metric: string): ComparedMetric[] {
+  const direction = directionOf(metric);
+  if (COMPARED_METRICS.some((m) => m.path === metric) || direction === undefined) return [...COMPARED_METRICS];
+  return [...COMPARED_METRICS, { path: metric, direction }];
+}
+
 export async function compareCommand(file: string, flags: CompareFlags): Promise<void> {
-  checkMetric(flags.metric);
   const fromFlag = parseBalancerSpecs(flags.balancers);
   const set = [...flags.set];
   if (flags.seed !== undefined) set.push(`seed=${flags.seed}`);
   if (flags.replications !== undefined) set.push(`replications=${flags.replications}`);
   const { scenario, warnings } = loadScenarioFile(file, { set });
+  const slo = scenarioSlo(scenario);
+  checkMetricPath('--metric', flags.metric, scenarioMetricPaths(scenario.service.instances, slo.objectives.length));
 
   const strategies = fromFlag.length > 0 ? fromFlag : (scenario.compare ?? []);
   if (strategies.length === 0) {
@@ -113,13 +112,14 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
   }
   // Two identical strategies get the same label from the registry; the results keep the unique one.
   run = { ...run, results: run.results.map((r, i) => ({ ...r, label: labels[i]! })) };
-  const rows = compareStrategies(run.results, baseline);
+  const rows = compareStrategies(run.results, baseline, comparedMetrics(flags.metric));
+  const ranking = rankStrategies(run.results, slo.objectives, flags.metric);
 
   const dir = flags.out ?? join('out', `${outputFolderName(scenario.name)}-compare`);
   const written = [
     ...writeRunOutputs(dir, run, scenario),
     ...writeOutputFiles(dir, [
-      [COMPARISON_JSON, formatComparisonJson(run, baseline, rows)],
+      [COMPARISON_JSON, formatComparisonJson(run, baseline, rows, { ranking, slo })],
       [COMPARISON_CSV, formatComparisonCsv(run, rows)],
       ...(recordDetails
         ? ([
@@ -134,15 +134,19 @@ export async function compareCommand(file: string, flags: CompareFlags): Promise
     if (flags.report) await (await import('./report-command.js')).reportAfterResults(dir, flags);
   };
   if (flags.format === 'json') {
-    process.stdout.write(formatComparisonJson(run, baseline, rows));
+    process.stdout.write(formatComparisonJson(run, baseline, rows, { ranking, slo }));
     await report();
     return;
   }
   const color = process.stdout.isTTY === true;
-  const sorted: RunResult = { ...run, results: sortByMetric(run.results, flags.metric) };
-  process.stdout.write(formatTable(sorted, { color }));
+  const order = ranking.strategies.map((s) => s.label);
+  const sorted: RunResult = { ...run, results: [...run.results].sort((a, b) => order.indexOf(a.label) - order.indexOf(b.label)) };
+  process.stdout.write(`${headline(run)}\n\n`);
+  process.stdout.write(formatDecision(ranking, run.results, slo));
   process.stdout.write('\n');
-  process.stdout.write(formatComparisonTable(displayOrder(rows, run, flags.metric), { baseline, replications: run.replications }));
+  process.stdout.write(formatTable(sorted, { color, slo, headline: false, ...(scenario.timeout === undefined ? {} : { timeout: scenario.timeout }) }));
+  process.stdout.write('\n');
+  process.stdout.write(formatComparisonTable(displayOrder(rows, ranking, flags.metric), { baseline, replications: run.replications }));
   if (!flags.quiet) process.stderr.write(`meshsim: wrote ${written.join(', ')}\n`);
   await report();
 }

@@ -7,6 +7,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MESHSIM_VERSION } from '../version.js';
 import { reportAndExit } from './errors.js';
+import type { BalancersFlags } from './balancers-command.js';
 import type { CheckFlags } from './check-command.js';
 import type { CompareFlags } from './compare-command.js';
 import type { MergeFlags } from './merge-command.js';
@@ -61,7 +62,7 @@ export function buildProgram(): Command {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--balancers <specs>', 'strategies: kinds or YAML mappings, comma-separated; repeatable (default: the scenario\'s compare list)', collect, [])
     .option('--baseline <label>', 'the strategy the others are compared with (default: the first)')
-    .option('--metric <path>', 'metric the table is sorted by, best first', 'latency.p99')
+    .option('--metric <path>', 'any metric path: breaks ties in the ranking after the SLO and availability', 'latency.p99')
     .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-compare)')
     .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
     .option('--seed <n>', 'base seed (overrides the scenario)', nonNegativeInt('--seed'))
@@ -121,6 +122,7 @@ export function buildProgram(): Command {
     .description('draw charts (SVG, PNG) and a self-contained report.html from a results folder')
     .argument('<dir>', 'output folder of meshsim run, compare or sweep')
     .option('-o, --out <dir>', 'where to write the report (default: <dir>/report)')
+    .option('--metric <path>', 'also chart this metric (any metric path) versus the parameter, or by strategy')
     .option('-q, --quiet', 'nothing on stderr unless something fails')
     .option('--timing', 'print the time each stage took on stderr')
     .action(async (dir: string, flags: ReportFlags) => (await import('./report-command.js')).reportCommand(dir, flags));
@@ -131,6 +133,13 @@ export function buildProgram(): Command {
     .option('--quick', 'smaller samples and wider tolerances (seconds instead of minutes)')
     .addOption(new Option('--family <family>', 'which checks: queueing theory, guarantee search, or both').choices(['queueing', 'search', 'all']).default('all'))
     .action(async (flags: { quick?: boolean; family?: ValidateFamily }) => (await import('./validate-command.js')).validateCommand(flags));
+
+  program
+    .command('balancers')
+    .description('list every balancer kind with its options, defaults and upstream source')
+    .argument('[kinds...]', 'only these kinds')
+    .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
+    .action(async (kinds: string[], flags: BalancersFlags) => (await import('./balancers-command.js')).balancersCommand(kinds, flags));
 
   program
     .command('schema')

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { runsOnFastPath } from '../sim/fast-simulation.js';
+import { scenarioSlo } from '../slo/plan.js';
 import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
 import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { formatSummaryJson } from '../output/summary-json.js';
@@ -81,7 +82,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (flags.format === 'json') {
     process.stdout.write(formatSummaryJson(result));
   } else {
-    process.stdout.write(formatTable(result, { color: process.stdout.isTTY === true }));
+    const options = { color: process.stdout.isTTY === true, slo: scenarioSlo(scenario), ...(scenario.timeout === undefined ? {} : { timeout: scenario.timeout }) };
+    process.stdout.write(formatTable(result, options));
     if (!flags.quiet) process.stderr.write(`meshsim: wrote ${written.join(', ')}\n`);
   }
   // After the results are out; loaded only when asked for, as vega and resvg take most of a second.

@@ -41,6 +41,8 @@ export interface ComparisonRow {
   ci95: number;
   relativeDifference: number;
   verdict: string;
+  /** Why a latency verdict cannot be read alone; empty when it can (and in files from before caveats). */
+  caveat: string;
 }
 
 export interface SweepResult {
@@ -66,6 +68,8 @@ export interface ReportInputs {
   run?: RunResult;
   sweep?: SweepResult;
   comparison?: ComparisonRow[];
+  /** The metric `compare` broke ties with (comparison.json's ranking), when known. */
+  rankingMetric?: string;
   /** The resolved scenario (scenario.json, or embedded in sweep.json). */
   scenario?: unknown;
   /** Per instance: speed, weight and zone (instances.csv). */
@@ -78,7 +82,7 @@ export interface ReportInputs {
 
 type Json = unknown;
 
-function isRecord(value: Json): value is Record<string, unknown> {
+export function isRecord(value: Json): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -147,8 +151,16 @@ function readComparison(path: string): ComparisonRow[] {
       ci95: num(row.ci95),
       relativeDifference: num(row.relativeDifference),
       verdict: String(row.verdict ?? ''),
+      caveat: String(row.caveat ?? ''),
     };
   });
+}
+
+/** comparison.json's tie-break metric, when it has a ranking. */
+function readRankingMetric(path: string): string | undefined {
+  const json = readJson(path);
+  const ranking = isRecord(json) ? json.ranking : undefined;
+  return isRecord(ranking) && typeof ranking.metric === 'string' ? ranking.metric : undefined;
 }
 
 const strategyColumn = (record: Record<string, string>): string | undefined => record.label ?? record.strategy;
@@ -266,6 +278,8 @@ export function readReportInputs(dir: string): ReportInputs {
   if (run) inputs.run = run;
   if (sweep) inputs.sweep = sweep;
   if (comparison) inputs.comparison = comparison;
+  const rankingMetric = has(INPUT_FILES.comparison) ? readRankingMetric(path(INPUT_FILES.comparison)) : undefined;
+  if (rankingMetric !== undefined) inputs.rankingMetric = rankingMetric;
   if (scenario !== undefined) inputs.scenario = scenario;
   if (has(INPUT_FILES.instances)) inputs.instances = readInstances(path(INPUT_FILES.instances));
   if (has(INPUT_FILES.timeseries)) inputs.timeseries = readTimeseries(path(INPUT_FILES.timeseries), defaultStrategy);

@@ -13,7 +13,9 @@ import { writeFileAtomic } from '../output/write-files.js';
 import { readEmbedBundles } from './bundles.js';
 import { CHART_NAMES, reportCharts } from './charts.js';
 import { renderReportHtml } from './html.js';
-import { readReportInputs } from './inputs.js';
+import { ReportInputError, readReportInputs, type ReportInputs } from './inputs.js';
+import { unionMetricPaths } from '../analysis/metric-paths.js';
+import { closestMatch } from '../scenario/suggest.js';
 import { createChartRenderer } from './render.js';
 
 export const REPORT_HTML = 'report.html';
@@ -24,6 +26,8 @@ export interface ReportOptions {
   out?: string;
   /** A clock in ms for the stage timings (the CLI passes the wall clock); default none (timings 0). */
   clock?: () => number;
+  /** Any metric path: adds a chart of it (versus the parameter, or by strategy). */
+  metric?: string;
 }
 
 export interface WrittenReport {
@@ -37,11 +41,23 @@ export interface WrittenReport {
   timings: { load: number; svg: number; png: number; html: number; total: number };
 }
 
+/** `--metric` must name a metric the results hold. */
+function checkMetric(metric: string, inputs: ReportInputs): void {
+  const results = inputs.sweep ? inputs.sweep.cells.flatMap((c) => c.results) : (inputs.run?.results ?? []);
+  const paths = unionMetricPaths(results.flatMap((r) => [r.metrics, ...r.replicationMetrics]));
+  if (paths.includes(metric)) return;
+  const near = closestMatch(metric, paths);
+  throw new ReportInputError(
+    `--metric ${metric}: expected a metric path of these results such as latency.p99, availability or goodput${near === undefined ? '' : `; did you mean ${near}?`}`,
+  );
+}
+
 export async function writeReport(dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
   const clock = options.clock ?? (() => 0);
   const started = clock();
   const inputs = readReportInputs(dir);
-  const charts = reportCharts(inputs);
+  if (options.metric !== undefined) checkMetric(options.metric, inputs);
+  const charts = reportCharts(inputs, options.metric === undefined ? {} : { metric: options.metric });
   const renderer = await createChartRenderer();
   const loaded = clock();
 

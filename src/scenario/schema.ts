@@ -11,10 +11,10 @@ import { formatDuration } from './duration.js';
 import { duration, isNonNegative, isPositive, positiveDuration } from './common-schema.js';
 import { expectedText } from './expected-text.js';
 import { failureKeys, refineFailureKeys } from './failure-schema.js';
+import { dynamicsKeys, refineDynamicsKeys } from './dynamics-schema.js';
 import { refineSlo, sloSchema } from '../slo/schema.js';
 import { faultSpaceSchema, provenanceSchema, refineFaultSpace, searchSchema } from '../check/schema.js';
 import { instanceConfigs } from './instance-attributes.js';
-import { dynamicsKeys, refineDynamicsKeys } from './dynamics-schema.js';
 
 /** Distributions of times (service times, network latency). All parameters in milliseconds. */
 export const distribution = z.discriminatedUnion('dist', [

@@ -104,6 +104,7 @@ export class FastSimulation {
   private readonly busy: Int32Array;
   private readonly waiting: IntFifo[];
   private readonly served: Float64Array;
+  private readonly work: Float64Array;
 
   private readonly clients: Client[];
   private readonly timeout: number;
@@ -144,6 +145,7 @@ export class FastSimulation {
     this.speed = Float64Array.from(instances, (i) => i.speed);
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);
+    this.work = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
     const endpoints = endpointsOf(instances);
 
@@ -217,7 +219,7 @@ export class FastSimulation {
       }
     }
     const observation = this.slo.observation(this.scenario.duration ?? this.lastArrival, this.timeout, []);
-    return { metrics: this.metrics(), observation };
+    return { metrics: this.metrics(observation), observation };
   }
 
   /** Time of the next arrival, or Infinity once the workload has ended. */
@@ -293,7 +295,9 @@ export class FastSimulation {
   }
 
   private startService(slot: number, instance: number): void {
-    this.queue.push(this.now + this.pool.demand[slot]! / this.speed[instance]!, EV_DONE, slot);
+    const work = this.pool.demand[slot]! / this.speed[instance]!;
+    if (this.pool.counted[slot] === 1) this.work[instance]! += work;
+    this.queue.push(this.now + work, EV_DONE, slot);
   }
 
   private finishService(slot: number): void {
@@ -379,7 +383,7 @@ export class FastSimulation {
     client.balancer.onIdle?.(instance);
   }
 
-  private metrics(): ReplicationMetrics {
+  private metrics(observation: SloObservation): ReplicationMetrics {
     return replicationMetrics(
       this.scenario,
       {
@@ -392,6 +396,8 @@ export class FastSimulation {
         pendingCounted: this.pendingCounted,
         lastArrival: this.lastArrival,
         served: this.served,
+        speed: this.speed,
+        work: this.work,
         histogram: this.histogram,
         simulatedTime: this.now,
       },
@@ -405,6 +411,7 @@ export class FastSimulation {
           requestsMeetingFailure: this.rejected,
           meanTimeToRecover: NaN,
           maxTimeToRecover: NaN,
+          unrecovered: 0,
           restarts: 0,
         },
         retries: {
@@ -415,6 +422,7 @@ export class FastSimulation {
           maxAttemptsPerRequest: this.attemptsSent > 0 ? 1 : 0,
         },
       },
+      observation,
     );
   }
 

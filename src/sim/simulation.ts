@@ -158,6 +158,7 @@ export class Simulation {
   private readonly servers: Int32Array;
   private readonly trackServers: boolean;
   private readonly served: Float64Array;
+  private readonly work: Float64Array;
   readonly state: Uint8Array;
   readonly hung: Uint8Array;
   readonly controlCut: Uint8Array;
@@ -240,6 +241,7 @@ export class Simulation {
     this.speed = Float64Array.from(instanceConfigs(scenario), (i) => i.speed);
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);
+    this.work = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
     this.trackServers =
       scenario.liveness !== undefined ||
@@ -408,11 +410,12 @@ export class Simulation {
           this.detectors.handle(kind, target);
       }
     }
+    const observation = this.slo.observation(this.spanEnd(), this.timeout, this.tracker.records());
     return {
-      metrics: this.metrics(),
+      metrics: this.metrics(observation),
       events: this.tracker.events,
       timeseries: this.timeseries?.rows(this.now) ?? [],
-      observation: this.slo.observation(this.scenario.duration ?? this.lastArrival, this.timeout, this.tracker.records()),
+      observation,
     };
   }
 
@@ -605,7 +608,10 @@ export class Simulation {
     }
     attempts.attemptFlags[a]! |= ATTEMPT_IN_SERVICE;
     attempts.epoch[a] = this.epoch[instance]!;
-    const end = this.now + (attempts.demand[a]! * this.slowFactor[instance]!) / this.speed[instance]!;
+    const work = (attempts.demand[a]! * this.slowFactor[instance]!) / this.speed[instance]!;
+    const end = this.now + work;
+    const request = attempts.request[a]!;
+    if (this.requests.generation[request] === attempts.requestGeneration[a] && this.requests.counted[request] === 1) this.work[instance]! += work;
     attempts.serviceEnd[a] = end;
     attempts.completionScheduled(a);
     this.pushProgress(end, EV_DONE, a);
@@ -1071,8 +1077,13 @@ export class Simulation {
     client.balancer.onIdle?.(instance);
   }
 
-  private metrics(): ReplicationMetrics {
-    const faults = this.tracker.summary(Infinity);
+  /** The end of the counted span: the end of arrivals. */
+  private spanEnd(): number {
+    return this.scenario.duration ?? this.lastArrival;
+  }
+
+  private metrics(observation: SloObservation): ReplicationMetrics {
+    const faults = this.tracker.summary(this.spanEnd());
     return replicationMetrics(
       this.scenario,
       {
@@ -1085,6 +1096,8 @@ export class Simulation {
         pendingCounted: this.pendingCounted,
         lastArrival: this.lastArrival,
         served: this.served,
+        speed: this.speed,
+        work: this.work,
         histogram: this.histogram,
         simulatedTime: this.now,
       },
@@ -1103,6 +1116,7 @@ export class Simulation {
           requestsMeetingFailure: this.meetingFailure,
           meanTimeToRecover: faults.meanTimeToRecover,
           maxTimeToRecover: faults.maxTimeToRecover,
+          unrecovered: faults.unrecovered,
           restarts: this.restarts,
         },
         retries: {
@@ -1113,6 +1127,7 @@ export class Simulation {
           maxAttemptsPerRequest: this.maxAttemptsPerRequest,
         },
       },
+      observation,
     );
   }
 

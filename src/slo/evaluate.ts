@@ -189,14 +189,20 @@ export interface WindowVerdicts {
   readonly violated: readonly boolean[];
 }
 
+/** The latencies a latency objective reads; a clear error when the run kept none. */
+function latenciesFor(o: SloObjective, obs: SloObservation): LatencyAccumulator | null {
+  if (latencyQuantile(o.sli) === undefined) return null;
+  if (obs.latencies === null) {
+    throw new RangeError(`evaluateSlo: ${o.name} needs latencies, and this run kept none: its scenario's SLO has no latency objective`);
+  }
+  return obs.latencies.accumulator();
+}
+
 function judgeRun(o: SloObjective, obs: SloObservation, prefix: Prefix): GuaranteeResult {
   const judge = new Judge(o);
   const a = prefix.aggregate(0, obs.steps, (obs.end - obs.start) / 1000);
-  let latency: LatencyAccumulator | null = null;
-  if (latencyQuantile(o.sli) !== undefined) {
-    latency = obs.latencies!.accumulator();
-    for (let i = 0; i < obs.steps; i++) latency.add(i);
-  }
+  const latency = latenciesFor(o, obs);
+  if (latency !== null) for (let i = 0; i < obs.steps; i++) latency.add(i);
   const value = trafficValue(o.sli, a, latency, obs.timeout);
   if (o.sli === 'lost' || (a.total >= o.minRequests && !Number.isNaN(value))) judge.unit(obs.start, obs.end, value);
   return judge.result();
@@ -219,9 +225,12 @@ export interface WindowPoint {
  * made of (charts draw them; `check` marks the one that broke).
  */
 export function windowSeries(o: SloObjective, obs: SloObservation, prefix: Prefix = new Prefix(obs)): WindowPoint[] {
-  const width = Math.round((o.per as number) / obs.step);
+  const width = typeof o.per === 'number' ? o.per / obs.step : NaN;
+  if (!Number.isInteger(width) || width < 1) {
+    throw new RangeError(`windowSeries: ${o.name} is not judged per window of a whole number of the run's ${obs.step} ms steps`);
+  }
   const count = obs.steps === 0 ? 0 : Math.max(1, obs.steps - width + 1);
-  const latency = latencyQuantile(o.sli) !== undefined ? obs.latencies!.accumulator() : null;
+  const latency = latenciesFor(o, obs);
   if (latency !== null) for (let i = 0; i < Math.min(width, obs.steps); i++) latency.add(i);
   const points: WindowPoint[] = [];
   for (let j = 0; j < count; j++) {

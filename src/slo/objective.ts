@@ -118,9 +118,11 @@ export function sliDefinition(sli: string): SliDefinition | undefined {
   };
 }
 
-/** The SLI names for messages. */
+/** The SLI names for messages: the traffic SLIs, the latency percentiles, then the rest. */
 export function sliNames(): string[] {
-  return [...Object.keys(SLIS).slice(0, 5), 'latency.pNN (p50, p95, p99, p999, …)', ...Object.keys(SLIS).slice(5)];
+  const names = Object.keys(SLIS);
+  const traffic = names.filter((n) => SLIS[n]!.scopes.includes('window'));
+  return [...traffic, 'latency.pNN (p50, p95, p99, p999, …)', ...names.filter((n) => !traffic.includes(n))];
 }
 
 export function scopeKind(per: SloScope): ScopeKind {

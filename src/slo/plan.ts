@@ -35,16 +35,34 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
+/** What a run records for an SLO; computed once per objectives list (runs reuse it by the thousand). */
+interface RecordingPlan {
+  readonly step: number;
+  readonly latency: boolean;
+}
+
+const plans = new WeakMap<readonly SloObjective[], RecordingPlan>();
+
+function plan(objectives: readonly SloObjective[]): RecordingPlan {
+  let p = plans.get(objectives);
+  if (p === undefined) {
+    let step = MAX_STEP;
+    for (const o of objectives) if (typeof o.per === 'number') step = gcd(step, o.per);
+    const latency = objectives.some((o) => sliDefinition(o.sli)?.measure === 'time' && scopeKind(o.per) !== 'fault');
+    p = { step, latency };
+    plans.set(objectives, p);
+  }
+  return p;
+}
+
 /** The recording step (ms): the greatest common divisor of 1 s and every window length. */
 export function recordingStep(objectives: readonly SloObjective[]): number {
-  let step = MAX_STEP;
-  for (const o of objectives) if (typeof o.per === 'number') step = gcd(step, o.per);
-  return step;
+  return plan(objectives).step;
 }
 
 /** Whether latencies must be kept per step (a latency objective, over the run or per window). */
 export function needsLatency(objectives: readonly SloObjective[]): boolean {
-  return objectives.some((o) => sliDefinition(o.sli)?.measure === 'time' && scopeKind(o.per) !== 'fault');
+  return plan(objectives).latency;
 }
 
 /**

@@ -28,8 +28,6 @@ export class SloRecorder {
   private errorCount: Float64Array;
   private timedOutCount: Float64Array;
   private retryCount: Float64Array;
-  /** One past the highest step an arrival landed in. */
-  private used = 0;
   private readonly latencies: WindowLatencies | null;
 
   /**
@@ -57,7 +55,6 @@ export class SloRecorder {
     if (time < this.start) return;
     const k = this.index(time);
     if (k >= this.capacity) this.grow(k);
-    if (k >= this.used) this.used = k + 1;
     this.total[k]!++;
   }
 
@@ -103,14 +100,17 @@ export class SloRecorder {
    * arrivals), requests that timed out count at `timeout` ms in latency objectives.
    */
   observation(end: number, timeout: number, faults: readonly FaultRecord[]): SloObservation {
-    const steps = Math.max(this.used, Math.ceil((end - this.start) / this.step), 0);
+    // One past the last step an arrival landed in (found here rather than tracked per arrival).
+    let used = this.capacity;
+    while (used > 0 && this.total[used - 1] === 0) used--;
+    const steps = Math.max(used, Math.ceil((end - this.start) / this.step), 0);
     if (steps > this.capacity) this.grow(steps - 1);
     // A run stopped by a request count ends at its last arrival, which may open a step of its
     // own: that step then counts as a whole one.
-    const lastStepStart = this.start + (this.used - 1) * this.step;
+    const lastStepStart = this.start + (used - 1) * this.step;
     return {
       start: this.start,
-      end: this.used > 0 && end <= lastStepStart ? lastStepStart + this.step : Math.max(end, this.start),
+      end: used > 0 && end <= lastStepStart ? lastStepStart + this.step : Math.max(end, this.start),
       step: this.step,
       steps,
       counts: this.counts(steps),

@@ -66,6 +66,18 @@ describe('meshsim report', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('meshsim report: fixture-scenario');
   });
 
+  it('charts any metric path with --metric, and names a wrong one with a suggestion (exit 2)', () => {
+    const dir = folder({ 'summary.json': formatSummaryJson(makeRun(2)) });
+    const r = meshsim(['report', dir, '--metric', 'slo.margin']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/3 charts \(SVG, PNG\): latency-percentiles, metric-by-strategy, requests-per-instance/);
+    expect(existsSync(join(dir, 'report', 'metric-by-strategy.svg'))).toBe(true);
+    const bad = meshsim(['report', dir, '--metric', 'latency.p98']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^meshsim: --metric latency\.p98: expected a metric path of these results .*did you mean latency\.p9\d\?$/m);
+    expectCleanError(bad.stderr);
+  });
+
   it('defaults to DIR/report, is byte-identical when repeated, and removes charts it no longer draws', () => {
     const dir = folder({ 'summary.json': formatSummaryJson(makeRun(2)) });
     const out = join(dir, 'report');

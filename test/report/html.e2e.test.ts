@@ -161,7 +161,7 @@ describe('report.html in headless Chromium', () => {
     const faultPage = await openReport(browser!, join(faults, 'report'), screenshots, 'faults');
     const sweepPage = await openReport(browser!, join(sweep, 'report'), screenshots, 'sweep');
     expect(faultPage.charts.map((c) => c.name)).toEqual(['latency-percentiles', 'requests-per-instance', 'fault-timeseries', 'detect-recover-times']);
-    expect(sweepPage.charts.map((c) => c.name)).toEqual(['latency-vs-parameter']);
+    expect(sweepPage.charts.map((c) => c.name)).toEqual(['latency-vs-parameter', 'availability-vs-parameter']);
     for (const page of [faultPage, sweepPage]) {
       for (const chart of page.charts) {
         expect(chart.drawn, chart.name).toBe('true');

@@ -163,3 +163,13 @@ describe('per-fault objectives and service-level recovery', () => {
     ]);
   });
 });
+
+describe('evaluateSlo on an observation recorded for another SLO', () => {
+  it('says what is missing rather than judging wrongly', () => {
+    const availability = objective('availability >= 99% per 1s');
+    const observation = observe([availability], evenly(0, 5000, 50, OK), { end: 5000 });
+    expect(() => evaluateSlo([objective('latency.p99 <= 1s over run')], observation)).toThrow(/needs latencies, and this run kept none/);
+    expect(() => windowSeries(objective('availability >= 99% per 1500ms'), observation)).toThrow(/whole number of the run's 1000 ms steps/);
+    expect(evaluateSlo([objective('availability >= 99% per 3s')], observation).holds).toBe(true);
+  });
+});
