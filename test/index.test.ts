@@ -52,6 +52,25 @@ describe('public API', () => {
     expect(meshsim.evaluateSlo([text], observation).holds).toBe(true);
   });
 
+  it('searches a fault space in-process for the smallest schedule that breaks the SLO (checkScenario)', async () => {
+    const { scenario } = meshsim.resolveScenario({
+      name: 'check-library-call',
+      duration: '20s',
+      warmup: '2s',
+      arrivals: { kind: 'poisson', rate: 60 },
+      service: { instances: 3, serviceTime: { dist: 'exponential', mean: '10ms' } },
+      balancer: { kind: 'round_robin' },
+      slo: ['availability >= 99% per 5s'],
+      faultSpace: { kinds: { crash: { for: ['1s', '5s'] } }, maxFaults: 2 },
+      search: { runs: 20, robustness: 0 },
+    });
+    const outcome = await meshsim.checkScenario(scenario, { runner: meshsim.inProcessJudge(scenario) });
+    // Round robin with no detector: any crash of a third of the instances fails a third of a window's requests.
+    expect(outcome.status).toBe('violated');
+    expect(outcome.counterexample!.faults).toEqual([{ kind: 'crash', instance: 0, at: 2000, for: 1000 }]);
+    expect(meshsim.judgeSchedule(scenario, { faults: outcome.counterexample!.faults, replication: 0 }).margin).toBe(outcome.counterexample!.judgement.margin);
+  });
+
   it('reports invalid objects as ScenarioError with key paths', () => {
     expect(() => meshsim.resolveScenario({ name: 'x' })).toThrow(meshsim.ScenarioError);
   });

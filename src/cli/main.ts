@@ -10,11 +10,13 @@ import { reportAndExit } from './errors.js';
 import { DEFAULT_PLUGIN_TIMEOUT_MS, parsePluginTimeout } from './plugin-flags.js';
 import { DEFAULT_MAX_EVENTS, parseByteSize, parseEventCount } from './resource-limits.js';
 import type { BalancersFlags } from './balancers-command.js';
+import type { CheckFlags } from './check-command.js';
 import type { CompareFlags } from './compare-command.js';
 import type { MergeFlags } from './merge-command.js';
 import type { ReportFlags } from './report-command.js';
 import type { RunFlags } from './run-command.js';
 import type { SweepFlags } from './sweep-command.js';
+import type { ValidateFamily } from './validate-command.js';
 
 /** Digits only: Number() would take "" as 0, and "0x10" or "1e3" as numbers nobody meant to type. */
 const WHOLE_NUMBER = /^\s*\d+\s*$/;
@@ -114,6 +116,27 @@ export function buildProgram(): Command {
     .action(async (file: string, flags: SweepFlags) => (await import('./sweep-command.js')).sweepCommand(file, flags));
 
   program
+    .command('check')
+    .description("search the scenario's faultSpace for the smallest fault schedule that breaks its SLO (exit 0 held, 3 violated, 4 inconclusive)")
+    .argument('<scenario>', 'scenario file (YAML or JSON) with `slo:` and `faultSpace:`')
+    .option('--runs <n>', 'simulations for the random and targeted phases (overrides search.runs)', positiveInt('--runs'))
+    .option('--time-limit <duration>', 'wall-clock cap such as 60s (overrides search.timeLimit; results then depend on the machine)')
+    .option('--seed <n>', 'search seed (overrides search.seed; the scenario seed stays the simulation seed)', nonNegativeInt('--seed'))
+    .option('--min-runs <n>', 'a search stopped early is inconclusive below this many runs (default: all of them)', nonNegativeInt('--min-runs'))
+    .option('--path <path>', 'replay a fast-check path from check.json (with the search seed) instead of searching')
+    .option('--no-shrink', 'report the first violating schedule as found')
+    .option('--replay', "judge the scenario's own faults (a counterexample.yaml) instead of searching")
+    .option('--guarantee <name>', 'judge only this objective of the SLO; repeatable', collect, [])
+    .option('--workers <n>', 'worker threads (default: the available cores)', positiveInt('--workers'))
+    .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-check)')
+    .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
+    .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
+    .option('--no-chart', 'skip the SVG and PNG chart')
+    .option('--timing', 'add the wall-clock time to check.json (which is then not byte-identical between runs)')
+    .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+    .action(async (file: string, flags: CheckFlags) => (await import('./check-command.js')).checkCommand(file, flags));
+
+  program
     .command('merge')
     .description('join the output folders of `sweep --shard` into the unsharded result')
     .argument('<dirs...>', 'shard output folders')
@@ -133,9 +156,10 @@ export function buildProgram(): Command {
 
   program
     .command('validate')
-    .description("check the engine against queueing theory (M/M/1, M/M/c, M/G/1, supermarket model, JSQ, JIQ)")
+    .description("check the engine against queueing theory (M/M/1, M/M/c, M/G/1, supermarket model, JSQ, JIQ) and meshsim check against planted weaknesses")
     .option('--quick', 'smaller samples and wider tolerances (seconds instead of minutes)')
-    .action(async (flags: { quick?: boolean }) => (await import('./validate-command.js')).validateCommand(flags));
+    .addOption(new Option('--family <family>', 'which checks: queueing theory, guarantee search, or both').choices(['queueing', 'search', 'all']).default('all'))
+    .action(async (flags: { quick?: boolean; family?: ValidateFamily }) => (await import('./validate-command.js')).validateCommand(flags));
 
   program
     .command('balancers')

@@ -1,6 +1,6 @@
 /**
  * A result folder holds one whole result, or is refused by every reader: the files of a run,
- * compare, sweep or report, and last a manifest (meshsim-result.json) that lists each file with
+ * compare, sweep, check or report, and last a manifest (meshsim-result.json) that lists each file with
  * its size and SHA-256. Readers (meshsim report, meshsim merge) accept a folder only when the
  * manifest is there and every file it lists matches it, and read only the files it lists.
  *
@@ -37,7 +37,7 @@ export const RESULT_MANIFEST = 'meshsim-result.json';
 /** The report's folder inside a result folder (meshsim report's default). */
 export const REPORT_SUBFOLDER = 'report';
 
-export type ResultKind = 'run' | 'compare' | 'sweep' | 'report';
+export type ResultKind = 'run' | 'compare' | 'sweep' | 'check' | 'report';
 
 export interface ResultFile {
   readonly name: string;
@@ -228,7 +228,7 @@ function parseManifest(text: string): ResultManifest | undefined {
     return undefined;
   }
   const m = value as Partial<ResultManifest> | null;
-  const kinds: readonly unknown[] = ['run', 'compare', 'sweep', 'report'];
+  const kinds: readonly unknown[] = ['run', 'compare', 'sweep', 'check', 'report'];
   const valid =
     m !== null &&
     typeof m === 'object' &&

@@ -29,6 +29,8 @@ function columnNeedsFile(d: { file?: string | undefined; column?: string | numbe
 }
 import { dynamicsKeys, refineDynamicsKeys } from './dynamics-schema.js';
 import { refineSlo, sloSchema } from '../slo/schema.js';
+import { faultSpaceSchema, provenanceSchema, refineFaultSpace, searchSchema } from '../check/schema.js';
+import { instanceConfigs } from './instance-attributes.js';
 
 /** Distributions of times (service times, network latency). All parameters in milliseconds. */
 export const distribution = z.discriminatedUnion('dist', [
@@ -213,6 +215,9 @@ export const scenarioSchema = z
     ...failureKeys,
     ...dynamicsKeys(distribution),
     slo: sloSchema.optional(),
+    faultSpace: faultSpaceSchema.optional(),
+    search: searchSchema.optional(),
+    provenance: provenanceSchema.optional(),
   })
   // Cross-field rules. zod runs them even when some fields failed their own checks without
   // aborting (a negative number, say), so each rule first checks that its inputs are sound and
@@ -249,6 +254,7 @@ export const scenarioSchema = z
     }
     refineFailureKeys(s, ctx);
     refineDynamicsKeys(s, ctx);
+    refineFaultSpace(s, instanceConfigs({ service: s.service } as Scenario).map((i) => i.zone), ctx);
     s.service.overrides.forEach((o, i) => {
       for (const [j, id] of (o.instances ?? (o.instance === undefined ? [] : [o.instance])).entries()) {
         if (id >= instances) {

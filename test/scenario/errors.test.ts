@@ -39,7 +39,7 @@ describe('error messages: one line per problem, file:line:col: path: expected â€
       `${file}:9:1: colour: unknown key; allowed keys: $schema, name, description, seed, duration, requests, warmup, ` +
         'drain, replications, clients, arrivals, service, network, timeout, balancer, compare, faults, restart, ' +
         'liveness, healthCheck, heartbeat, outlierDetection, panicThreshold, retries, circuitBreakers, failureAccrual, timeseries, ' +
-        'membership, discovery, autoscaling, slo',
+        'membership, discovery, autoscaling, slo, faultSpace, search, provenance',
     ]);
   });
 
