@@ -254,7 +254,9 @@ export const scenarioSchema = z
     }
     refineFailureKeys(s, ctx);
     refineDynamicsKeys(s, ctx);
-    refineFaultSpace(s, instanceConfigs({ service: s.service } as Scenario).map((i) => i.zone), ctx);
+    // Every instance's zone only when a fault space needs them: the table is O(instances), and
+    // validation must not allocate per instance before the pre-run estimate has had its say.
+    if (s.faultSpace !== undefined) refineFaultSpace(s, instanceConfigs({ service: s.service } as Scenario).map((i) => i.zone), ctx);
     s.service.overrides.forEach((o, i) => {
       for (const [j, id] of (o.instances ?? (o.instance === undefined ? [] : [o.instance])).entries()) {
         if (id >= instances) {
