@@ -57,6 +57,7 @@ import { Instances } from './instances.js';
 import { RecoveryPolicies } from './recovery-policies.js';
 import { RequestLedger, type RequestEnd } from './request-ledger.js';
 import { replicationMetrics } from './replication-metrics.js';
+import type { SloObservation } from '../slo/observation.js';
 import { TimeSeries, type TimeSeriesRow } from './timeseries.js';
 import { Workload } from './workload.js';
 
@@ -94,6 +95,8 @@ export interface SimulationResult {
   readonly metrics: ReplicationMetrics;
   readonly events: readonly SimEvent[];
   readonly timeseries: readonly TimeSeriesRow[];
+  /** What the SLO is judged on (src/slo/evaluate.ts). */
+  readonly observation: SloObservation;
 }
 
 export class Simulation {
@@ -124,7 +127,7 @@ export class Simulation {
     this.workload = new Workload(scenario, streams);
     this.tracker = new FaultTracker(n, options.recordEvents === true, scenario.warmup);
     this.timeseries = options.recordTimeSeries ? new TimeSeries(scenario.timeseries.window) : null;
-    this.ledger = new RequestLedger(scenario.warmup, this.timeseries, options.onRequestEnd);
+    this.ledger = new RequestLedger(scenario, this.timeseries, options.onRequestEnd);
     this.drain = scenario.drain ?? Infinity;
 
     const now = () => clock.now;
@@ -237,10 +240,12 @@ export class Simulation {
           this.detectors.handle(kind, target);
       }
     }
+    const observation = this.ledger.observation(this.scenario.timeout ?? Infinity, this.tracker.records());
     return {
-      metrics: this.metrics(),
+      metrics: this.metrics(observation),
       events: this.tracker.events,
       timeseries: this.timeseries?.rows(clock.now) ?? [],
+      observation,
     };
   }
 
@@ -256,14 +261,15 @@ export class Simulation {
     this.timeseries.snapshot(this.clock.now, this.instances.servingCount, ejected, unhealthy);
   }
 
-  private metrics(): ReplicationMetrics {
-    const faults = this.tracker.summary();
+  private metrics(observation: SloObservation): ReplicationMetrics {
     const ledger = this.ledger;
+    const faults = this.tracker.summary(ledger.spanEnd());
     const counters = this.pipeline.counters;
     const now = this.clock.now;
+    const instances = this.instances;
     return replicationMetrics(
       this.scenario,
-      ledger.trafficCounters(this.instances.served, now),
+      ledger.trafficCounters(instances.served, instances.speed, instances.work, now),
       {
         faultyInstances: this.tracker.faultyInstances(),
         recovered: ledger.recovered,
@@ -279,6 +285,7 @@ export class Simulation {
           requestsMeetingFailure: counters.meetingFailure,
           meanTimeToRecover: faults.meanTimeToRecover,
           maxTimeToRecover: faults.maxTimeToRecover,
+          unrecovered: faults.unrecovered,
           restarts: this.faults.restarts,
         },
         retries: {
@@ -289,6 +296,7 @@ export class Simulation {
           maxAttemptsPerRequest: counters.maxAttemptsPerRequest,
         },
       },
+      observation,
     );
   }
 }
