@@ -210,10 +210,10 @@ function describeBudget(budget: SimulationBudget): string {
  */
 function timeLimitHint(scenario: Scenario): string {
   const limit = scenario.search?.timeLimit;
-  const inconclusive = 'a search stopped before search.minRuns (default: all its runs) is inconclusive, status 4';
+  const inconclusive = 'a search stopped before search.minRuns, all its runs by default, is inconclusive (status 4)';
   return limit !== undefined
-    ? `search.timeLimit (${formatDuration(limit)}) stops the search sooner; if that wall-clock bound is what you meant, pass --force (${inconclusive})`
-    : `to search for a fixed wall time instead, give --time-limit and pass --force (${inconclusive})`;
+    ? `search.timeLimit (${formatDuration(limit)}) stops the search sooner: if that wall-clock bound is what you meant, pass --force; ${inconclusive}`
+    : `to search for a fixed wall time instead, give --time-limit and pass --force; ${inconclusive}`;
 }
 
 /**
