@@ -21,14 +21,23 @@
  *   decays toward 0 while the endpoint is not chosen, so slow hosts are probed again and new
  *   ones get traffic (the fix of tower PR #134 / linkerd2-proxy PR #167). Endpoints that stay
  *   across `setEndpoints` keep their estimate.
+ * - Endpoint changes (`updateEndpoints`): tower's balancer is incremental too. Discovery
+ *   changes reach `p2c::Balance` one at a time (`Change::Insert` / `Change::Remove`), and its
+ *   ReadyCache inserts into, or `swap_remove`s from, an IndexMap, O(1) per change; the
+ *   surviving services keep their load. Here a change opens or closes one slot of the sorted
+ *   set (a memmove, the Balancer contract's ascending-id order, so picks equal a rebuild's),
+ *   and a joining endpoint starts at `defaultRttMs` exactly as in a rebuild. Only membership
+ *   matters: a weight, zone or priority change leaves the balancer as it is.
  * - Only ready endpoints are candidates: the caller passes the healthy ones (`healthAware` is
  *   not set). Weights are ignored: tower's P2C has none (tower#696).
  *
- * Complexity: pick O(1), two draws, two `exp` evaluations, no allocation; onComplete O(1)
- * (one Map lookup); setEndpoints O(n).
+ * Complexity: pick O(1), two draws, two `exp` evaluations, no allocation; onComplete O(log n)
+ * (a binary search over the ids, a Map lookup when set in another order); setEndpoints O(n);
+ * updateEndpoints O(k log n) plus a memmove of up to n slots per joining or leaving endpoint.
  */
 import type { PeakEwmaConfig } from './load-aware-configs.js';
 import { copyEndpoints } from './_internals/endpoint-arrays.js';
+import { checkUpdate } from './_internals/endpoint-slots.js';
 import type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext, RandomSource } from './types.js';
 import { PeakEwma } from '../load/peak-ewma.js';
 
@@ -38,7 +47,6 @@ export type PeakEwmaOptions = Omit<PeakEwmaConfig, 'kind'>;
 export class PeakEwmaBalancer implements Balancer {
   /** The RTT estimates, readable by callers and tests (tower exposes them as `Load`). */
   readonly rtt: PeakEwma;
-  private ids = new Int32Array(0);
   private readonly random: RandomSource;
   private readonly load: LoadView;
   /** The two sampled slots of the current pick (reused). */
@@ -52,18 +60,27 @@ export class PeakEwmaBalancer implements Balancer {
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
-    this.ids = copyEndpoints(endpoints).ids;
-    this.rtt.track(this.ids);
+    this.rtt.track(copyEndpoints(endpoints).ids);
+  }
+
+  /** The contract's incremental update: one slot per joining or leaving endpoint. */
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    checkUpdate(changed, removed);
+    // A rebuild takes the set in ascending id order, even with both lists empty.
+    this.rtt.sortById();
+    for (const id of removed) this.rtt.forget(id);
+    for (const endpoint of changed) this.rtt.add(endpoint.id);
   }
 
   pick(_ctx: PickContext): number {
-    const n = this.ids.length;
+    const { rtt, load } = this;
+    const n = rtt.size;
+    const ids = rtt.ids;
     if (n === 0) return -1;
-    if (n === 1) return this.ids[0]!;
+    if (n === 1) return ids[0]!;
     const pair = this.drawPair(n);
     const a = pair[0]!;
     const b = pair[1]!;
-    const { ids, load } = this;
     return ids[this.rtt.costAtMost(a, load.active(ids[a]!), b, load.active(ids[b]!)) ? a : b]!;
   }
 
@@ -88,6 +105,6 @@ export class PeakEwmaBalancer implements Balancer {
 
   /** tower `Load::load` of the endpoint in `slot`. */
   cost(slot: number): number {
-    return this.rtt.cost(slot, this.load.active(this.ids[slot]!));
+    return this.rtt.cost(slot, this.load.active(this.rtt.ids[slot]!));
   }
 }

@@ -83,8 +83,10 @@ export function createBalancer(config: BalancerConfig, deps: BalancerDeps): Bala
  * what createBalancer builds. Plug-ins: false (the estimate assumes the rebuild).
  */
 export function updatesIncrementally(config: BalancerConfig): boolean {
-  return config.kind === 'round_robin' || config.kind === 'random' || config.kind === 'weighted_round_robin' || config.kind === 'least_request';
+  return INCREMENTAL_KINDS.has(config.kind);
 }
+
+const INCREMENTAL_KINDS: ReadonlySet<BalancerConfig['kind']> = new Set(['round_robin', 'random', 'weighted_round_robin', 'least_request', 'peak_ewma']);
 
 /**
  * A short, stable label for reports and charts: `round_robin`, `random`,

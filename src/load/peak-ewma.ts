@@ -32,8 +32,11 @@
  * in-flight count, which is what tower's handle count and Finagle's per-node counter are).
  *
  * Storage: slot-aligned typed arrays (slot i ↔ ids[i] of the last `track`), so a balancer reads
- * a slot's cost with no lookup; `observe` maps an id to its slot through a Map. Nothing here
- * allocates after `track`. Balancers compare two endpoints through `costAtMost` /
+ * a slot's cost with no lookup; `observe` maps an id to its slot by binary search when the ids
+ * ascend, through a Map otherwise. `add` and `forget` keep the ids ascending and open or close
+ * one slot (a memmove of the later slots, no allocation unless the capacity grows): a balancer
+ * that takes endpoint updates itself (Balancer.updateEndpoints) changes one endpoint without
+ * re-tracking the set. Nothing here allocates after `track` except that growth. Balancers compare two endpoints through `costAtMost` /
  * `finagleLess`, which return booleans: a cost returned as a double from a call V8 does not
  * inline would be boxed, one allocation per read.
  */
@@ -58,10 +61,14 @@ export class PeakEwma {
   readonly defaultRttMs: number;
   readonly decayMs: number;
   private readonly now: () => number;
-  private ids = new Int32Array(0);
-  private estimates = new Float64Array(0);
-  private stamps = new Float64Array(0);
-  private slotOf = new Map<number, number>();
+  /** Slot → id; only the first `size` entries are tracked (the rest is spare capacity). */
+  private slotIds: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private estimates: Float64Array<ArrayBuffer> = new Float64Array(0);
+  private stamps: Float64Array<ArrayBuffer> = new Float64Array(0);
+  private count = 0;
+  /** Whether the ids ascend: then `slot` binary-searches them and `slotOf` is empty. */
+  private ascending = true;
+  private readonly slotOf = new Map<number, number>();
 
   constructor(options: PeakEwmaOptions, now: () => number) {
     const { defaultRttMs, decayMs } = options;
@@ -77,7 +84,12 @@ export class PeakEwma {
 
   /** Number of tracked endpoints. */
   get size(): number {
-    return this.ids.length;
+    return this.count;
+  }
+
+  /** Slot → id of the tracked endpoints (the first `size` entries; read-only to callers). */
+  get ids(): Int32Array {
+    return this.slotIds;
   }
 
   /**
@@ -90,29 +102,105 @@ export class PeakEwma {
     const n = ids.length;
     const estimates = new Float64Array(n);
     const stamps = new Float64Array(n);
-    const slotOf = new Map<number, number>();
     const now = this.now();
+    let ascending = true;
     for (let slot = 0; slot < n; slot++) {
       const id = ids[slot]!;
-      const old = this.slotOf.get(id);
-      if (old === undefined) {
+      const old = this.slot(id);
+      if (old < 0) {
         estimates[slot] = this.defaultRttMs;
         stamps[slot] = now;
       } else {
         estimates[slot] = this.estimates[old]!;
         stamps[slot] = this.stamps[old]!;
       }
-      slotOf.set(id, slot);
+      if (slot > 0 && id <= ids[slot - 1]!) ascending = false;
     }
-    this.ids = Int32Array.from(ids);
+    this.slotIds = Int32Array.from(ids);
     this.estimates = estimates;
     this.stamps = stamps;
-    this.slotOf = slotOf;
+    this.count = n;
+    this.ascending = ascending;
+    this.slotOf.clear();
+    if (!ascending) for (let slot = 0; slot < n; slot++) this.slotOf.set(ids[slot]!, slot);
   }
 
   /** The slot of `id`, or -1 when it is not tracked. */
   slot(id: number): number {
-    return this.slotOf.get(id) ?? -1;
+    if (!this.ascending) return this.slotOf.get(id) ?? -1;
+    const found = this.search(id);
+    return found >= 0 ? found : -1;
+  }
+
+  /**
+   * Starts tracking `id` (at `defaultRttMs`, stamped now) in its place by ascending id; returns
+   * its slot. Later slots move up by one. An id already tracked keeps its estimate. A set
+   * tracked in another order is first put in ascending order (`sortById`).
+   */
+  add(id: number): number {
+    this.sortById();
+    const found = this.search(id);
+    if (found >= 0) return found;
+    const slot = -found - 1;
+    const n = this.count;
+    if (n === this.slotIds.length) this.grow(Math.max(4, 2 * n));
+    this.slotIds.copyWithin(slot + 1, slot, n);
+    this.estimates.copyWithin(slot + 1, slot, n);
+    this.stamps.copyWithin(slot + 1, slot, n);
+    this.slotIds[slot] = id;
+    this.estimates[slot] = this.defaultRttMs;
+    this.stamps[slot] = this.now();
+    this.count = n + 1;
+    return slot;
+  }
+
+  /**
+   * Stops tracking `id`; returns the slot it had (later slots move down by one), or -1 when it
+   * was not tracked. Sorts first, as `add` does.
+   */
+  forget(id: number): number {
+    this.sortById();
+    const slot = this.search(id);
+    if (slot < 0) return -1;
+    const n = this.count;
+    this.slotIds.copyWithin(slot, slot + 1, n);
+    this.estimates.copyWithin(slot, slot + 1, n);
+    this.stamps.copyWithin(slot, slot + 1, n);
+    this.count = n - 1;
+    return slot;
+  }
+
+  /** Puts the tracked ids in ascending order, estimates kept (O(n log n) once; O(1) when they ascend). */
+  sortById(): void {
+    if (!this.ascending) this.track(this.slotIds.slice(0, this.count).sort());
+  }
+
+  /** Binary search over ascending ids: the slot of `id`, or −(insertion point) − 1. */
+  private search(id: number): number {
+    const ids = this.slotIds;
+    let low = 0;
+    let high = this.count - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const at = ids[mid]!;
+      if (at < id) low = mid + 1;
+      else if (at > id) high = mid - 1;
+      else return mid;
+    }
+    return -low - 1;
+  }
+
+  private grow(capacity: number): void {
+    const n = this.count;
+    const ids = new Int32Array(capacity);
+    ids.set(this.slotIds.subarray(0, n));
+    const estimates = new Float64Array(capacity);
+    estimates.set(this.estimates.subarray(0, n));
+    const stamps = new Float64Array(capacity);
+    stamps.set(this.stamps.subarray(0, n));
+    this.slotIds = ids;
+    this.estimates = estimates;
+    this.stamps = stamps;
   }
 
   /**
@@ -120,8 +208,8 @@ export class PeakEwma {
    * at the current time. Ignored for an endpoint no longer tracked.
    */
   observe(id: number, rttMs: number): void {
-    const slot = this.slotOf.get(id);
-    if (slot !== undefined) this.update(slot, rttMs > 0 ? rttMs : 0);
+    const slot = this.slot(id);
+    if (slot >= 0) this.update(slot, rttMs > 0 ? rttMs : 0);
   }
 
   /** The estimate of `slot` decayed to now (tower `RttEstimate::decay`); mutates, as tower does. */

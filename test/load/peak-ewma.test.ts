@@ -86,6 +86,28 @@ describe('PeakEwma (tower load::PeakEwma)', () => {
     expect(ewma.estimate(1)).toBe(30);
   });
 
+  it('adds and forgets one endpoint at a time in ascending id order, as track would place them', () => {
+    const c = clock();
+    const ewma = new PeakEwma({ defaultRttMs: 30, decayMs: 10_000 }, c.now);
+    ewma.track([9, 2, 5]); // another order: sorted at the first add or forget, estimates kept
+    ewma.observe(9, 80);
+    c.set(1000);
+    expect(ewma.add(7)).toBe(2);
+    expect(Array.from(ewma.ids.subarray(0, ewma.size))).toEqual([2, 5, 7, 9]);
+    expect(ewma.estimate(3)).toBe(80 * Math.exp(-0.1));
+    expect(ewma.estimate(2)).toBe(30); // new at t = 1 s
+    expect(ewma.add(7)).toBe(2); // already tracked: kept
+    expect(ewma.forget(2)).toBe(0);
+    expect(ewma.forget(2)).toBe(-1);
+    expect(ewma.slot(9)).toBe(2);
+    ewma.observe(9, 500);
+    expect(ewma.estimate(2)).toBe(500);
+    // Growth past the capacity keeps every estimate in its slot.
+    for (let id = 100; id < 120; id++) ewma.add(id);
+    expect(ewma.size).toBe(23);
+    expect(ewma.estimate(ewma.slot(9))).toBe(500);
+  });
+
   it('rejects a non-positive decay and a negative default', () => {
     expect(() => new PeakEwma({ defaultRttMs: 30, decayMs: 0 }, () => 0)).toThrow(RangeError);
     expect(() => new PeakEwma({ defaultRttMs: -1, decayMs: 10 }, () => 0)).toThrow(RangeError);
