@@ -36,8 +36,14 @@
  * - The total counts picks and `onComplete` calls, so callers must report every end (the
  *   simulator does); it is kept at ≥ 0.
  *
- * Complexity: pick O(1) expected plus one `exp` for the EMA, no allocation; onComplete O(1);
- * setEndpoints O(n log n) when members change, O(n) otherwise.
+ * - Endpoint changes (`updateEndpoints`): a status change keeps the order, as a rebuild with
+ *   the same nodes does (O(log n)); a node joining or leaving rebuilds the order, as Finagle
+ *   does on every update that changes the nodes (O(n log n)); the effect is that of
+ *   `setEndpoints` with the set in ascending id order, new nodes drawing their tokens in id order.
+ *
+ * Complexity: pick O(1) expected plus one `exp` for the EMA, no allocation; onComplete O(log n);
+ * setEndpoints and updateEndpoints O(n log n) when members change, setEndpoints O(n) and
+ * updateEndpoints O(k log n) otherwise.
  */
 import type { FinagleApertureConfig } from './load-aware-configs.js';
 import { FinagleBalancer, sameMembers } from './_internals/finagle-balancer.js';
@@ -106,7 +112,7 @@ export class FinagleApertureBalancer extends FinagleBalancer {
 
   /** The endpoint ids in the aperture's order (its first `logicalAperture` are the window). */
   vectorOrder(): number[] {
-    return Array.from(this.order, (slot) => this.ids[slot]!);
+    return Array.from(this.order.subarray(0, this.size), (slot) => this.ids[slot]!);
   }
 
   /** LoadBandNode.apply: the node that was picked takes the request. */
@@ -131,17 +137,39 @@ export class FinagleApertureBalancer extends FinagleBalancer {
   }
 
   protected override endpointsSet(previous: Int32Array): void {
-    this.rtt?.track(this.ids);
-    const n = this.ids.length;
-    if (n > 0 && previous.length > 0 && sameMembers(previous, this.ids)) {
+    const ids = this.ids.subarray(0, this.size);
+    this.rtt?.track(ids);
+    const n = ids.length;
+    if (n > 0 && previous.length > 0 && sameMembers(previous, ids)) {
       // Same nodes: Finagle's update does not rebuild. Keep the order (slots may be renumbered).
       const slotOf = new Map<number, number>();
-      for (let slot = 0; slot < n; slot++) slotOf.set(this.ids[slot]!, slot);
+      for (let slot = 0; slot < n; slot++) slotOf.set(ids[slot]!, slot);
       this.order = Int32Array.from(this.orderIds, (id) => slotOf.get(id)!);
       return;
     }
+    this.newDistributor();
+  }
+
+  protected override slotOpened(id: number): void {
+    this.rtt?.add(id);
+  }
+
+  protected override slotClosed(id: number): void {
+    this.rtt?.forget(id);
+  }
+
+  /** As `endpointsSet` decides: the same nodes keep their order (their slots did not move). */
+  protected override endpointsUpdated(membersChanged: boolean): void {
+    if (membersChanged || this.size === 0) this.newDistributor();
+  }
+
+  /** Finagle's rebuild for a new set of nodes: tokens kept for nodes that stay, drawn in slot order for new ones. */
+  private newDistributor(): void {
     const tokens = new Map<number, number>();
-    for (const id of this.ids) tokens.set(id, this.tokens.get(id) ?? this.drawToken());
+    for (let slot = 0; slot < this.size; slot++) {
+      const id = this.ids[slot]!;
+      tokens.set(id, this.tokens.get(id) ?? this.drawToken());
+    }
     this.tokens = tokens;
     this.rebuild();
   }
@@ -153,7 +181,7 @@ export class FinagleApertureBalancer extends FinagleBalancer {
   /** A new RandomAperture: token order, healthy first, aperture back to 1 within [min, max]. */
   private rebuild(): void {
     const { ids, open, tokens } = this;
-    const n = ids.length;
+    const n = this.size;
     const byToken = Array.from({ length: n }, (_, slot) => slot);
     byToken.sort((a, b) => tokens.get(ids[a]!)! - tokens.get(ids[b]!)! || a - b);
     const order = new Int32Array(n);
@@ -184,7 +212,7 @@ export class FinagleApertureBalancer extends FinagleBalancer {
     band[EMA] = ema;
     // Ema.Monotime: time never goes backwards.
     if (!(now <= last)) band[EMA_TIME] = now;
-    const n = this.ids.length;
+    const n = this.size;
     const average = ema / this.aperture;
     if (average >= this.highLoad && this.aperture < n) this.aperture++;
     else if (average <= this.lowLoad && this.aperture > Math.min(this.minAperture, n)) this.aperture--;

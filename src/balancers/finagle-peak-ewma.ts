@@ -18,8 +18,9 @@
  *   lose to healthy ones and are re-picked up to `maxEffort` (default 4) times.
  * - healthAware: the caller passes every endpoint with its health; weights are ignored.
  *
- * Complexity: pick O(1) expected, two `exp` per attempt, no allocation; onComplete O(1);
- * setEndpoints O(n).
+ * Complexity: pick O(1) expected, two `exp` per attempt, no allocation; onComplete O(log n);
+ * setEndpoints O(n); updateEndpoints a memmove per joining or leaving node (FinagleBalancer),
+ * estimates kept as in Finagle, where they live in the nodes that survive a rebuild.
  */
 import type { FinaglePeakEwmaConfig } from './load-aware-configs.js';
 import { FinagleBalancer } from './_internals/finagle-balancer.js';
@@ -44,7 +45,16 @@ export class FinaglePeakEwmaBalancer extends FinagleBalancer {
 
   protected override endpointsSet(previous: Int32Array): void {
     super.endpointsSet(previous);
-    this.rtt.track(this.ids);
+    this.rtt.track(this.ids.subarray(0, this.size));
+  }
+
+  // The estimates follow the nodes' slots (both in ascending id order after an update).
+  protected override slotOpened(id: number): void {
+    this.rtt.add(id);
+  }
+
+  protected override slotClosed(id: number): void {
+    this.rtt.forget(id);
   }
 
   protected override lessLoaded(a: number, b: number): boolean {

@@ -21,21 +21,35 @@
  *   tells whether the last pick was such a panic pick.
  * - No endpoints → -1 (Finagle's failing node, NoBrokersAvailableException). Weights are
  *   ignored (Finagle handles weights above the balancer, one balancer per weight class).
+ * - Endpoint changes: Finagle rebuilds its distributor on every update of the endpoint set
+ *   (Balancer.scala `updateEndpoints` → `rebuild()`), O(n). For P2C that rebuild is a new
+ *   vector over the same nodes, whose node state (load, status) lives in the nodes and
+ *   survives it, so `updateEndpoints` here opens or closes one slot of the set in ascending id
+ *   order (a memmove) or flips one node's status, and picks equal those after a rebuild. What a
+ *   subclass's rebuild decides (Aperture's order) it rebuilds itself (`endpointsUpdated`).
  *
  * Complexity: pick O(maxEffort) draws and load reads, O(1) with a healthy cluster; no allocation.
+ * setEndpoints O(n); updateEndpoints O(k log n) plus a memmove of up to n slots per joining or
+ * leaving endpoint, and what the subclass adds.
  */
 import type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext, RandomSource } from '../types.js';
 import { copyEndpoints } from './endpoint-arrays.js';
+import { checkUpdate } from './endpoint-slots.js';
 
 export abstract class FinagleBalancer implements Balancer {
   readonly healthAware = true;
   readonly maxEffort: number;
-  /** Slot → endpoint id, in the order of the last `setEndpoints`. */
-  protected ids = new Int32Array(0);
+  /**
+   * Slot → endpoint id, in the order of the last `setEndpoints`, ascending after an update; the
+   * first `size` entries are the set (the rest is spare capacity).
+   */
+  protected ids: Int32Array<ArrayBuffer> = new Int32Array(0);
   /** Slot → 1 when the node's status is Open (healthy), 0 when Closed. */
-  protected open = new Uint8Array(0);
+  protected open: Uint8Array<ArrayBuffer> = new Uint8Array(0);
   /** Vector position → slot: the order picks draw from (identity unless a subclass reorders). */
-  protected order = new Int32Array(0);
+  protected order: Int32Array<ArrayBuffer> = new Int32Array(0);
+  /** Number of nodes. */
+  protected size = 0;
   protected readonly random: RandomSource;
   protected readonly load: LoadView;
   /** The two drawn positions of the current pick (reused). */
@@ -51,16 +65,42 @@ export abstract class FinagleBalancer implements Balancer {
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
-    const previous = this.ids;
-    this.ids = copyEndpoints(endpoints).ids;
-    const n = this.ids.length;
-    this.open = new Uint8Array(n);
-    for (let slot = 0; slot < n; slot++) this.open[slot] = endpoints[slot]!.healthy === false ? 0 : 1;
-    this.endpointsSet(previous);
+    const { ids } = copyEndpoints(endpoints);
+    this.assign(ids, Uint8Array.from(endpoints, (endpoint) => (endpoint.healthy === false ? 0 : 1)));
+  }
+
+  /**
+   * The contract's incremental update, equal to `setEndpoints` with the resulting set in
+   * ascending id order: a status change flips one flag, a node that joins or leaves opens or
+   * closes one slot. A set given in another order is put in id order first, as a rebuild would.
+   */
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    checkUpdate(changed, removed);
+    this.sortById();
+    let membersChanged = false;
+    for (const id of removed) {
+      const slot = this.search(id);
+      if (slot < 0) continue;
+      this.closeSlot(slot);
+      this.slotClosed(id);
+      membersChanged = true;
+    }
+    for (const endpoint of changed) {
+      const found = this.search(endpoint.id);
+      const open = endpoint.healthy === false ? 0 : 1;
+      if (found >= 0) {
+        this.open[found] = open;
+      } else {
+        this.openSlot(-found - 1, endpoint.id, open);
+        this.slotOpened(endpoint.id);
+        membersChanged = true;
+      }
+    }
+    this.endpointsUpdated(membersChanged);
   }
 
   pick(_ctx: PickContext): number {
-    if (this.ids.length === 0) return -1;
+    if (this.size === 0) return -1;
     let slot = -1;
     for (let effort = 0; effort < this.maxEffort && slot < 0; effort++) {
       const candidate = this.distributorPick();
@@ -89,7 +129,7 @@ export abstract class FinagleBalancer implements Balancer {
 
   /** How many vector positions the pick draws from: every node for P2C, the aperture for Aperture. */
   protected bound(): number {
-    return this.ids.length;
+    return this.size;
   }
 
   /**
@@ -97,9 +137,21 @@ export abstract class FinagleBalancer implements Balancer {
    * default draws from the endpoints in the order given (P2C's vector is the update's order).
    */
   protected endpointsSet(_previous: Int32Array): void {
-    const n = this.ids.length;
-    this.order = new Int32Array(n);
-    for (let slot = 0; slot < n; slot++) this.order[slot] = slot;
+    this.order = identity(this.ids.length);
+  }
+
+  /** Called after `updateEndpoints` opened a slot for `id` (it holds the id's slot now). */
+  protected slotOpened(_id: number): void {}
+
+  /** Called after `updateEndpoints` closed the slot of `id`. */
+  protected slotClosed(_id: number): void {}
+
+  /**
+   * Called at the end of every `updateEndpoints`: whether nodes joined or left. The default
+   * keeps P2C's identity order (slot = vector position) as long as the set.
+   */
+  protected endpointsUpdated(_membersChanged: boolean): void {
+    if (this.order.length < this.ids.length) this.order = identity(this.ids.length);
   }
 
   /** Finagle's rebuild after the effort is exhausted (`tryRebuild`); nothing to do for P2C. */
@@ -127,13 +179,79 @@ export abstract class FinagleBalancer implements Balancer {
   private distributorPick(): number {
     const range = this.bound();
     const order = this.order;
-    if (range === 1 || order.length === 1) return order[0]!;
+    if (range === 1 || this.size === 1) return order[0]!;
     const pair = this.drawPair(range);
     const nodeA = order[pair[0]!]!;
     const nodeB = order[pair[1]!]!;
     if (this.open[nodeA] === this.open[nodeB]) return this.lessLoaded(nodeA, nodeB) ? nodeA : nodeB;
     return this.open[nodeA] === 1 ? nodeA : nodeB;
   }
+
+  private assign(ids: Int32Array<ArrayBuffer>, open: Uint8Array<ArrayBuffer>): void {
+    const previous = this.ids.subarray(0, this.size);
+    this.ids = ids;
+    this.open = open;
+    this.size = ids.length;
+    this.endpointsSet(previous);
+  }
+
+  /** `setEndpoints` with the same nodes in ascending id order, unless they are in that order. */
+  private sortById(): void {
+    const n = this.size;
+    let ascending = true;
+    for (let slot = 1; slot < n && ascending; slot++) ascending = this.ids[slot - 1]! < this.ids[slot]!;
+    if (ascending) return;
+    const bySlot = Array.from({ length: n }, (_, slot) => slot).sort((a, b) => this.ids[a]! - this.ids[b]!);
+    this.assign(
+      Int32Array.from(bySlot, (slot) => this.ids[slot]!),
+      Uint8Array.from(bySlot, (slot) => this.open[slot]!),
+    );
+  }
+
+  /** Binary search over the ascending ids: the slot of `id`, or −(insertion point) − 1. */
+  private search(id: number): number {
+    const ids = this.ids;
+    let low = 0;
+    let high = this.size - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const at = ids[mid]!;
+      if (at < id) low = mid + 1;
+      else if (at > id) high = mid - 1;
+      else return mid;
+    }
+    return -low - 1;
+  }
+
+  private openSlot(slot: number, id: number, open: number): void {
+    const n = this.size;
+    if (n === this.ids.length) {
+      const capacity = Math.max(4, 2 * n);
+      const ids = new Int32Array(capacity);
+      ids.set(this.ids.subarray(0, n));
+      const flags = new Uint8Array(capacity);
+      flags.set(this.open.subarray(0, n));
+      this.ids = ids;
+      this.open = flags;
+    }
+    this.ids.copyWithin(slot + 1, slot, n);
+    this.open.copyWithin(slot + 1, slot, n);
+    this.ids[slot] = id;
+    this.open[slot] = open;
+    this.size = n + 1;
+  }
+
+  private closeSlot(slot: number): void {
+    const n = this.size;
+    this.ids.copyWithin(slot, slot + 1, n);
+    this.open.copyWithin(slot, slot + 1, n);
+    this.size = n - 1;
+  }
+}
+
+/** The identity order over `n` slots. */
+function identity(n: number): Int32Array<ArrayBuffer> {
+  return Int32Array.from({ length: n }, (_, slot) => slot);
 }
 
 /** True when `a` and `b` hold the same ids, in any order (Finagle rebuilds only when they differ). */
