@@ -18,11 +18,17 @@
  * - Unhealthy endpoints: the caller passes only healthy ones. Not modelled: backup servers,
  *   the server to avoid on a redispatch, dynamic maxconn (`minconn`/`fullconn`).
  *
+ * - Endpoint changes: HAProxy takes a server in or out of the tree one at a time
+ *   (`fas_set_server_status_up/down`, O(log n)); `updateEndpoints` here opens or closes one
+ *   slot of the id-ordered list (EndpointSlots: a binary search and a memmove).
+ *
  * Complexity: pick O(k) for the k full servers before the first free one (O(n) when all are
- * full), no allocation; setEndpoints O(n log n).
+ * full), no allocation; setEndpoints O(n log n); updateEndpoints O(k log n) plus a memmove of up
+ * to n ids per server that joins or leaves.
  */
 import type { HaproxyFirstConfig } from './load-aware-configs.js';
-import { copyEndpoints } from './_internals/endpoint-arrays.js';
+import { EndpointSlots } from './_internals/endpoint-slots.js';
+import { sortedById } from './_internals/sorted-endpoints.js';
 import type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext } from './types.js';
 
 /** The config without its `kind` (a whole HaproxyFirstConfig also fits). */
@@ -31,8 +37,8 @@ export type HaproxyFirstOptions = Omit<HaproxyFirstConfig, 'kind'>;
 export class HaproxyFirstBalancer implements Balancer {
   readonly maxconn: number;
   readonly whenFull: HaproxyFirstConfig['whenFull'];
-  /** Endpoint ids in ascending order. */
-  private byId = new Int32Array(0);
+  /** The servers, in ascending id order. */
+  private readonly byId = new EndpointSlots();
   private readonly load: LoadView;
 
   constructor(deps: BalancerDeps, options: HaproxyFirstOptions) {
@@ -47,12 +53,17 @@ export class HaproxyFirstBalancer implements Balancer {
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
-    this.byId = copyEndpoints(endpoints).ids.sort();
+    this.byId.assign(sortedById(endpoints));
+  }
+
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    this.byId.update(changed, removed);
   }
 
   pick(_ctx: PickContext): number {
-    const { byId, load, maxconn } = this;
-    const n = byId.length;
+    const { load, maxconn } = this;
+    const n = this.byId.length;
+    const byId = this.byId.ids;
     let leastId = -1;
     let leastActive = Infinity;
     for (let i = 0; i < n; i++) {

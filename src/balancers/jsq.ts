@@ -13,14 +13,20 @@
  * - The minimum over endpoints with `healthy !== false`; ties are broken uniformly at random
  *   with one draw per tied pick (no draw without a tie). Weights and priorities are ignored.
  *
- * Complexity: pick O(n) (two passes when tied), no allocation; setEndpoints O(n).
+ * - Endpoint changes (`updateEndpoints`): one slot opened or closed in ascending id order
+ *   (EndpointSlots), a change to `healthy: false` counting as a leave; picks equal a rebuild's.
+ *
+ * Complexity: pick O(n) (two passes when tied), no allocation; setEndpoints O(n);
+ * updateEndpoints O(k log n) plus a memmove of up to n ids per endpoint that joins or leaves.
  */
 import { copyEndpoints } from './_internals/endpoint-arrays.js';
+import { checkUpdate, EndpointSlots } from './_internals/endpoint-slots.js';
 import { uniformIndex } from './_internals/random-draws.js';
 import type { Balancer, BalancerDeps, Endpoint, GlobalView, PickContext, RandomSource } from './types.js';
 
 export class JsqBalancer implements Balancer {
-  private ids = new Int32Array(0);
+  /** The endpoints in rotation (`healthy !== false`). */
+  private readonly slots = new EndpointSlots();
   private readonly global: GlobalView;
   private readonly random: RandomSource;
 
@@ -37,12 +43,20 @@ export class JsqBalancer implements Balancer {
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
     copyEndpoints(endpoints);
-    this.ids = Int32Array.from(endpoints.filter((e) => e.healthy !== false).map((e) => e.id));
+    this.slots.assign(endpoints.filter((e) => e.healthy !== false));
+  }
+
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    checkUpdate(changed, removed);
+    const leaving = [...removed];
+    for (const endpoint of changed) if (endpoint.healthy === false) leaving.push(endpoint.id);
+    this.slots.update(leaving.length === removed.length ? changed : changed.filter((e) => e.healthy !== false), leaving);
   }
 
   pick(_ctx: PickContext): number {
-    const { ids, global } = this;
-    const n = ids.length;
+    const { global } = this;
+    const ids = this.slots.ids;
+    const n = this.slots.length;
     if (n === 0) return -1;
     let best = 0;
     let shortest = global.queueLength(ids[0]!);
