@@ -50,6 +50,8 @@ export abstract class FinagleBalancer implements Balancer {
   protected order: Int32Array<ArrayBuffer> = new Int32Array(0);
   /** Number of nodes. */
   protected size = 0;
+  /** Whether the ids ascend (always so after an update). */
+  private ascending = true;
   protected readonly random: RandomSource;
   protected readonly load: LoadView;
   /** The two drawn positions of the current pick (reused). */
@@ -192,15 +194,14 @@ export abstract class FinagleBalancer implements Balancer {
     this.ids = ids;
     this.open = open;
     this.size = ids.length;
+    this.ascending = ids.every((id, slot) => slot === 0 || ids[slot - 1]! < id);
     this.endpointsSet(previous);
   }
 
   /** `setEndpoints` with the same nodes in ascending id order, unless they are in that order. */
   private sortById(): void {
+    if (this.ascending) return;
     const n = this.size;
-    let ascending = true;
-    for (let slot = 1; slot < n && ascending; slot++) ascending = this.ids[slot - 1]! < this.ids[slot]!;
-    if (ascending) return;
     const bySlot = Array.from({ length: n }, (_, slot) => slot).sort((a, b) => this.ids[a]! - this.ids[b]!);
     this.assign(
       Int32Array.from(bySlot, (slot) => this.ids[slot]!),
