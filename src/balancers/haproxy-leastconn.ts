@@ -24,11 +24,18 @@
  *   from the tree). Not modelled: `maxconn` saturation skips and the backend queue, backup
  *   servers, slowstart, the server to avoid on a redispatch.
  *
+ * - Endpoint changes (`updateEndpoints`): HAProxy takes one server in or out of the tree
+ *   (`fwlc_set_server_status_up/down`, O(log n)). Here one slot opens or closes in ascending id
+ *   order (EndpointSlots, a memmove) and servers that join are stamped in id order, so picks
+ *   equal those after `setEndpoints` with the set in id order.
+ *
  * Complexity: pick O(n): one scan reading every in-flight count (HAProxy walks a tree in
  * O(log n), kept up to date by connection events this balancer cannot rely on seeing); no
- * allocation. onComplete O(1) (one Map lookup). setEndpoints O(n).
+ * allocation. onComplete O(log n) (a binary search; O(n) while a set given out of id order has
+ * not been updated). setEndpoints O(n); updateEndpoints O(k log k + k log n) plus a memmove of
+ * up to n slots per server that joins or leaves.
  */
-import { copyEndpoints } from './_internals/endpoint-arrays.js';
+import { EndpointSlots } from './_internals/endpoint-slots.js';
 import { effectiveWeight } from './_internals/haproxy-chash-ring.js';
 import type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext } from './types.js';
 
@@ -36,11 +43,8 @@ import type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext } from './
 export const SRV_EWGHT_MAX = 4096;
 
 export class HaproxyLeastconnBalancer implements Balancer {
-  private ids = new Int32Array(0);
-  private eweights = new Int32Array(0);
-  /** Slot → sequence number of the server's last (re)insertion into the tree. */
-  private stamps = new Float64Array(0);
-  private slotOf = new Map<number, number>();
+  /** The servers; `extra` holds each one's stamp, the sequence number of its last (re)insertion into the tree. */
+  private readonly slots = new EndpointSlots(true);
   private sequence = 0;
   private readonly load: LoadView;
 
@@ -49,26 +53,27 @@ export class HaproxyLeastconnBalancer implements Balancer {
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
-    const { ids, weights } = copyEndpoints(endpoints);
-    const n = ids.length;
-    const eweights = new Int32Array(n);
-    const stamps = new Float64Array(n);
-    const slotOf = new Map<number, number>();
-    for (let slot = 0; slot < n; slot++) {
-      eweights[slot] = effectiveWeight(weights[slot]!);
-      const old = this.slotOf.get(ids[slot]!);
-      stamps[slot] = old === undefined ? ++this.sequence : this.stamps[old]!;
-      slotOf.set(ids[slot]!, slot);
-    }
-    this.ids = ids;
-    this.eweights = eweights;
-    this.stamps = stamps;
-    this.slotOf = slotOf;
+    const { slots } = this;
+    const previous = new Map<number, number>();
+    for (let slot = 0; slot < slots.length; slot++) previous.set(slots.ids[slot]!, slots.extra![slot]!);
+    slots.assign(endpoints);
+    for (let slot = 0; slot < slots.length; slot++) slots.extra![slot] = previous.get(slots.ids[slot]!) ?? ++this.sequence;
+  }
+
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    const { slots } = this;
+    slots.update(changed, removed);
+    // New servers (a NaN stamp) are stamped in id order, as setEndpoints stamps them in slot order.
+    const joined = changed.filter((endpoint) => Number.isNaN(slots.extra![slots.indexOf(endpoint.id)]!));
+    if (joined.length > 1) joined.sort((a, b) => a.id - b.id);
+    for (const endpoint of joined) slots.extra![slots.indexOf(endpoint.id)] = ++this.sequence;
   }
 
   pick(_ctx: PickContext): number {
-    const { ids, stamps } = this;
-    const n = ids.length;
+    const { slots } = this;
+    const ids = slots.ids;
+    const stamps = slots.extra!;
+    const n = slots.length;
     if (n === 0) return -1;
     let best = 0;
     let bestKey = this.key(0);
@@ -86,13 +91,13 @@ export class HaproxyLeastconnBalancer implements Balancer {
 
   onComplete(id: number, _rttMs: number, _ok: boolean): void {
     // It releases one: repositioned again.
-    const slot = this.slotOf.get(id);
-    if (slot !== undefined) this.stamps[slot] = ++this.sequence;
+    const slot = this.slots.indexOf(id);
+    if (slot >= 0) this.slots.extra![slot] = ++this.sequence;
   }
 
   /** `fwlc_queue_srv`'s key of the server in `slot`, from its current in-flight count. */
   key(slot: number): number {
-    const inflight = this.load.active(this.ids[slot]!);
-    return inflight === 0 ? 0 : Math.floor(((inflight + 1) * SRV_EWGHT_MAX) / this.eweights[slot]!);
+    const inflight = this.load.active(this.slots.ids[slot]!);
+    return inflight === 0 ? 0 : Math.floor(((inflight + 1) * SRV_EWGHT_MAX) / effectiveWeight(this.slots.weights[slot]!));
   }
 }
