@@ -20,6 +20,7 @@
  *   npx tsx bench/mesh-scale.ts                   # 16 × 1, 256 × 16, 1024 × 64
  *   npx tsx bench/mesh-scale.ts --grid            # all nine cells
  *   npx tsx bench/mesh-scale.ts --interval 2000   # health checks every 2 s
+ *   npx tsx bench/mesh-scale.ts --balancer peak_ewma --cells 1024x64   # another kind, one cell
  *
  * Times are CPU seconds of the simulation (process.cpuUsage), which other processes on a shared
  * machine disturb less than the wall clock; still a benchmark, never a test (±20 %).
@@ -38,6 +39,8 @@ const args = process.argv.slice(2);
  * none), unless `--interval` says otherwise (2000 for a sidecar fleet checking hard).
  */
 const CHECK_INTERVAL = Number(args[args.indexOf('--interval') + 1] ?? 0) || 5000;
+/** The balancer kind every client uses: least_request unless `--balancer` says otherwise (its defaults). */
+const BALANCER = args.includes('--balancer') ? args[args.indexOf('--balancer') + 1]! : 'least_request';
 const CHECK_ROUND_TRIP = 0.4; // 2 × the constant 200 µs network latency
 const CHECKS = 500_000;
 /**
@@ -65,7 +68,7 @@ export function meshScenario(instances: number, clients: number, kind: Kind, che
     // The run ends 2 s after the last arrival, not when the last crash-looping instance has
     // restarted (CrashLoopBackOff can put that minutes later, with every detector still running).
     drain: '2s',
-    balancer: { kind: 'least_request' },
+    balancer: { kind: BALANCER },
   };
   if (kind === 'checks') {
     const sessions = instances * clients;
@@ -145,7 +148,7 @@ function checkRun(instances: number, clients: number, scenario: Scenario): { sec
 }
 
 function inChild<T>(instances: number, clients: number, kind: Kind): T {
-  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--cell', `${instances}x${clients}`, kind, '--interval', String(CHECK_INTERVAL)], {
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--cell', `${instances}x${clients}`, kind, '--interval', String(CHECK_INTERVAL), '--balancer', BALANCER], {
     encoding: 'utf8',
   });
   return JSON.parse(out) as T;
@@ -158,14 +161,16 @@ if (process.argv[1] !== fileURLToPath(import.meta.url)) {
   const [instances, clients] = args[cellArg + 1]!.split('x').map(Number);
   child(instances!, clients!, args[cellArg + 2] as Kind);
 } else {
-  const cells: [number, number][] = args.includes('--grid')
+  const cells: [number, number][] = args.includes('--cells')
+    ? args[args.indexOf('--cells') + 1]!.split(',').map((cell) => cell.split('x').map(Number) as [number, number])
+    : args.includes('--grid')
     ? [16, 256, 1024].flatMap((n) => [1, 16, 64].map((c): [number, number] => [n, c]))
     : [
         [16, 1],
         [256, 16],
         [1024, 64],
       ];
-  console.log(`Full simulation at mesh scale: ${REQUESTS.toLocaleString('en')} requests per run, ρ = 0.5, least_request`);
+  console.log(`Full simulation at mesh scale: ${REQUESTS.toLocaleString('en')} requests per run, ρ = 0.5, ${BALANCER}`);
   console.log(
     `full = random crashes + per-client health checks every ${CHECK_INTERVAL / 1000} s + outlier detection + retries; ` +
       'fault-free = the same traffic alone (fast path); CPU seconds',

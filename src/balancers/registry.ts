@@ -77,9 +77,9 @@ export function createBalancer(config: BalancerConfig, deps: BalancerDeps): Bala
 
 /**
  * Whether the balancer `config` builds takes endpoint changes itself (`updateEndpoints`: Envoy's
- * kinds and their host selection, and NGINX's smooth weighted round robin), so a health or
- * ejection change costs it about a sorted-list splice instead of an O(n) `setEndpoints` rebuild
- * (endpoint-updates.ts). Known from the kind alone, for the pre-run estimate; a test holds it to
+ * kinds and their host selection, NGINX's smooth weighted round robin, Linkerd's peak_ewma, the
+ * Finagle kinds, haproxy_first, haproxy_leastconn and jsq), so a health or ejection change costs
+ * it about a sorted-list splice instead of an O(n) `setEndpoints` rebuild (endpoint-updates.ts). Known from the kind alone, for the pre-run estimate; a test holds it to
  * what createBalancer builds. Plug-ins: false (the estimate assumes the rebuild).
  */
 export function updatesIncrementally(config: BalancerConfig): boolean {
