@@ -21,22 +21,31 @@
  * - Announcements of instances outside the current set are dropped, and `setEndpoints` drops
  *   the entries of instances that left the set or became unhealthy (order kept).
  *
- * Complexity: pick and onIdle O(1) (onIdle one Map lookup), no allocation; setEndpoints O(n).
+ * - Endpoint changes (`updateEndpoints`): one slot opened or closed in ascending id order
+ *   (EndpointSlots), a change to `healthy: false` counting as a leave, and a leaving instance's
+ *   entry taken out of the I-queue (order kept), exactly as `setEndpoints` would leave them.
+ *
+ * Complexity: pick and onIdle O(1) (one Set lookup each), no allocation once the I-queue has
+ * grown to the set; setEndpoints O(n); updateEndpoints O(k log n) plus a memmove of up to n
+ * slots per instance that joins or leaves, and O(queue) when a leaving instance was queued.
  */
 import { copyEndpoints } from './_internals/endpoint-arrays.js';
+import { checkUpdate, EndpointSlots } from './_internals/endpoint-slots.js';
 import { uniformIndex } from './_internals/random-draws.js';
 import type { Balancer, BalancerDeps, Endpoint, PickContext, RandomSource } from './types.js';
 
 export class JiqBalancer implements Balancer {
-  private ids = new Int32Array(0);
-  private readonly slotOf = new Map<number, number>();
+  /** The instances in rotation (`healthy !== false`), for the random pick by rank. */
+  private readonly slots = new EndpointSlots();
+  /** The same ids, for announcements. */
+  private readonly members = new Set<number>();
   private readonly random: RandomSource;
-  /** The I-queue: a ring of slots, `length` entries from `head`. */
-  private idle = new Int32Array(0);
+  /** The I-queue: a ring of ids, `length` entries from `head`. */
+  private idle = new Int32Array(4);
   private head = 0;
   private length = 0;
-  /** 1 for slots in the I-queue. */
-  private listed = new Uint8Array(0);
+  /** The ids in the I-queue. */
+  private readonly listed = new Set<number>();
 
   constructor(deps: BalancerDeps) {
     this.random = deps.random;
@@ -44,40 +53,62 @@ export class JiqBalancer implements Balancer {
 
   /** Idle instances in this I-queue, in order (for tests and reports). */
   idleQueue(): number[] {
-    return Array.from({ length: this.length }, (_, i) => this.ids[this.idle[(this.head + i) % this.idle.length]!]!);
+    return Array.from({ length: this.length }, (_, i) => this.idle[(this.head + i) % this.idle.length]!);
   }
 
   setEndpoints(endpoints: readonly Endpoint[]): void {
     copyEndpoints(endpoints);
-    const queued = this.idleQueue();
-    this.ids = Int32Array.from(endpoints.filter((e) => e.healthy !== false).map((e) => e.id));
-    this.slotOf.clear();
-    this.ids.forEach((id, slot) => this.slotOf.set(id, slot));
-    this.idle = new Int32Array(this.ids.length);
-    this.listed = new Uint8Array(this.ids.length);
-    this.head = 0;
-    this.length = 0;
-    for (const id of queued) this.onIdle(id);
+    const inRotation = endpoints.filter((e) => e.healthy !== false);
+    this.slots.assign(inRotation);
+    this.members.clear();
+    for (const { id } of inRotation) this.members.add(id);
+    this.requeue(this.idleQueue());
+  }
+
+  updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {
+    checkUpdate(changed, removed);
+    const leaving = [...removed];
+    for (const endpoint of changed) if (endpoint.healthy === false) leaving.push(endpoint.id);
+    const joining = leaving.length === removed.length ? changed : changed.filter((e) => e.healthy !== false);
+    this.slots.update(joining, leaving);
+    for (const { id } of joining) this.members.add(id);
+    let dropQueued = false;
+    for (const id of leaving) {
+      this.members.delete(id);
+      if (this.listed.has(id)) dropQueued = true;
+    }
+    if (dropQueued) this.requeue(this.idleQueue());
   }
 
   onIdle(id: number): void {
-    const slot = this.slotOf.get(id);
-    if (slot === undefined || this.listed[slot] === 1) return;
-    this.listed[slot] = 1;
+    if (!this.members.has(id) || this.listed.has(id)) return;
+    this.listed.add(id);
     const capacity = this.idle.length;
+    if (this.length === capacity) {
+      this.idle = Int32Array.from({ length: 2 * capacity }, (_, i) => (i < capacity ? this.idle[(this.head + i) % capacity]! : 0));
+      this.head = 0;
+    }
     const tail = this.head + this.length;
-    this.idle[tail >= capacity ? tail - capacity : tail] = slot;
+    this.idle[tail >= this.idle.length ? tail - this.idle.length : tail] = id;
     this.length++;
   }
 
   pick(_ctx: PickContext): number {
-    const n = this.ids.length;
+    const n = this.slots.length;
     if (n === 0) return -1;
-    if (this.length === 0) return this.ids[uniformIndex(this.random, n)]!;
-    const slot = this.idle[this.head]!;
-    this.head = this.head + 1 === n ? 0 : this.head + 1;
+    if (this.length === 0) return this.slots.ids[uniformIndex(this.random, n)]!;
+    const id = this.idle[this.head]!;
+    this.head = this.head + 1 === this.idle.length ? 0 : this.head + 1;
     this.length--;
-    this.listed[slot] = 0;
-    return this.ids[slot]!;
+    this.listed.delete(id);
+    return id;
+  }
+
+  /** Empties the I-queue and announces `queued` again in order: those still in the set stay. */
+  private requeue(queued: readonly number[]): void {
+    this.head = 0;
+    this.length = 0;
+    this.listed.clear();
+    for (const id of queued) this.onIdle(id);
   }
 }

@@ -86,7 +86,7 @@ export function updatesIncrementally(config: BalancerConfig): boolean {
   return INCREMENTAL_KINDS.has(config.kind);
 }
 
-const INCREMENTAL_KINDS: ReadonlySet<BalancerConfig['kind']> = new Set(['round_robin', 'random', 'weighted_round_robin', 'least_request', 'peak_ewma', 'finagle_p2c', 'finagle_peak_ewma', 'finagle_aperture', 'haproxy_first', 'haproxy_leastconn', 'jsq']);
+const INCREMENTAL_KINDS: ReadonlySet<BalancerConfig['kind']> = new Set(['round_robin', 'random', 'weighted_round_robin', 'least_request', 'peak_ewma', 'finagle_p2c', 'finagle_peak_ewma', 'finagle_aperture', 'haproxy_first', 'haproxy_leastconn', 'jsq', 'jiq']);
 
 /**
  * A short, stable label for reports and charts: `round_robin`, `random`,
