@@ -23,7 +23,7 @@
  *   the endpoints' order, so every client builds the same table. Envoy rebuilds it on every
  *   host-set change too (a new table per priority update, `ThreadAwareLoadBalancerBase`), so
  *   there is no `updateEndpoints`: each health or ejection change costs a rebuild through
- *   endpointUpdater, measured 6.1 ms at 1024 and 28 ms at 8192 endpoints with the default
+ *   endpointUpdater, measured 6.1–6.3 ms at 1024 and 28–32 ms at 8192 endpoints with the default
  *   65537-entry table (bench/endpoint-updates.ts, benchmarks.md).
  * - Not modelled: priority choice by hash, panic, locality weights, retry attempts
  *   (`hash ^= ~0 − attempt + 1`); the caller passes the eligible (healthy) set.

@@ -78,7 +78,7 @@ export function createBalancer(config: BalancerConfig, deps: BalancerDeps): Bala
 /**
  * Whether the balancer `config` builds takes endpoint changes itself (`updateEndpoints`: Envoy's
  * kinds and their host selection, NGINX's smooth weighted round robin, Linkerd's peak_ewma, the
- * Finagle kinds, haproxy_first, haproxy_leastconn and jsq), so a health or ejection change costs
+ * Finagle kinds, haproxy_first, haproxy_leastconn, jsq and jiq), so a health or ejection change costs
  * it about a sorted-list splice instead of an O(n) `setEndpoints` rebuild (endpoint-updates.ts). Known from the kind alone, for the pre-run estimate; a test holds it to
  * what createBalancer builds. Plug-ins: false (the estimate assumes the rebuild).
  */

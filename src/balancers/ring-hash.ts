@@ -23,8 +23,8 @@
  *   same endpoint list always gives the same ring, on every client. Envoy rebuilds it on every
  *   host-set change too (a new ring, `RingHashLoadBalancer::createLoadBalancer`, per priority
  *   update), and the rebuild decides the picks, so there is no `updateEndpoints`: each health or
- *   ejection change costs a rebuild through endpointUpdater, measured 2.0 ms at 1024 and 16 ms
- *   at 8192 endpoints (bench/endpoint-updates.ts, benchmarks.md).
+ *   ejection change costs a rebuild through endpointUpdater, measured 2.0–2.2 ms at 1024 and
+ *   16–18 ms at 8192 endpoints (bench/endpoint-updates.ts, benchmarks.md).
  * - Not modelled: priority choice by hash, panic, locality-weighted rings
  *   (`locality_weighted_lb_config`), MURMUR_HASH_2, retry attempts moving along the ring
  *   (`hostSelectionRetryCount`); the caller passes the eligible (healthy) set.
