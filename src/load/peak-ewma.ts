@@ -41,6 +41,8 @@
  * inline would be boxed, one allocation per read.
  */
 
+import { searchIds } from '../balancers/_internals/endpoint-slots.js';
+
 /** Linkerd's `EWMA_DEFAULT_RTT` (linkerd2-proxy app outbound/inbound `lib.rs`). */
 export const LINKERD_DEFAULT_RTT_MS = 30;
 /** Linkerd's `EWMA_DECAY`. */
@@ -177,17 +179,7 @@ export class PeakEwma {
 
   /** Binary search over ascending ids: the slot of `id`, or −(insertion point) − 1. */
   private search(id: number): number {
-    const ids = this.slotIds;
-    let low = 0;
-    let high = this.count - 1;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      const at = ids[mid]!;
-      if (at < id) low = mid + 1;
-      else if (at > id) high = mid - 1;
-      else return mid;
-    }
-    return -low - 1;
+    return searchIds(this.slotIds, this.count, id);
   }
 
   private grow(capacity: number): void {

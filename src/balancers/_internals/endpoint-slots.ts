@@ -133,17 +133,7 @@ export class EndpointSlots {
 
   /** Binary search over sorted ids: the slot of `id`, or −(insertion point) − 1. */
   private search(id: number): number {
-    const ids = this.ids;
-    let low = 0;
-    let high = this.length - 1;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      const at = ids[mid]!;
-      if (at < id) low = mid + 1;
-      else if (at > id) high = mid - 1;
-      else return mid;
-    }
-    return -low - 1;
+    return searchIds(this.ids, this.length, id);
   }
 
   private removeSlot(slot: number): void {
@@ -201,6 +191,20 @@ export class EndpointSlots {
     if (count === 0) this.weightCounts.delete(weight);
     else this.weightCounts.set(weight, count);
   }
+}
+
+/** Binary search over the first `length` of ascending `ids`: the slot of `id`, or −(insertion point) − 1. */
+export function searchIds(ids: Int32Array, length: number, id: number): number {
+  let low = 0;
+  let high = length - 1;
+  while (low <= high) {
+    const mid = (low + high) >>> 1;
+    const at = ids[mid]!;
+    if (at < id) low = mid + 1;
+    else if (at > id) high = mid - 1;
+    else return mid;
+  }
+  return -low - 1;
 }
 
 function checkEndpoint({ id, weight }: Endpoint): void {

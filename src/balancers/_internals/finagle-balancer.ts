@@ -34,7 +34,7 @@
  */
 import type { Balancer, BalancerDeps, Endpoint, LoadView, PickContext, RandomSource } from '../types.js';
 import { copyEndpoints } from './endpoint-arrays.js';
-import { checkUpdate } from './endpoint-slots.js';
+import { checkUpdate, searchIds } from './endpoint-slots.js';
 
 export abstract class FinagleBalancer implements Balancer {
   readonly healthAware = true;
@@ -211,17 +211,7 @@ export abstract class FinagleBalancer implements Balancer {
 
   /** Binary search over the ascending ids: the slot of `id`, or −(insertion point) − 1. */
   private search(id: number): number {
-    const ids = this.ids;
-    let low = 0;
-    let high = this.size - 1;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      const at = ids[mid]!;
-      if (at < id) low = mid + 1;
-      else if (at > id) high = mid - 1;
-      else return mid;
-    }
-    return -low - 1;
+    return searchIds(this.ids, this.size, id);
   }
 
   private openSlot(slot: number, id: number, open: number): void {
