@@ -18,12 +18,17 @@ export function formatEventsCsv(details: readonly ReplicationDetails[]): string 
   return stringify(rows, { header: true, columns: ['label', 'replication', 'time', 'kind', 'instance', 'client', 'cause'] });
 }
 
+const MEMBERSHIP_COLUMNS = ['readyPods', 'desiredReplicas', 'endpointsMin', 'endpointsMax'] as const;
+
 /**
  * Columns: label, replication, time (window start), arrivals, successes, errors, timeouts,
  * p50, p99 (ms, requests ending in the window), instancesUp, ejected (by at least one client),
- * unhealthy (failing active checks for at least one client, or suspected).
+ * unhealthy (failing active checks for at least one client, or suspected); with membership,
+ * also readyPods, desiredReplicas, endpointsMin and endpointsMax (the fewest and most
+ * endpoints a client has in rotation).
  */
 export function formatTimeseriesCsv(details: readonly ReplicationDetails[]): string {
+  const withMembership = details.some((d) => d.timeseries.some((w) => w.readyPods !== undefined));
   const rows = details.flatMap((d) =>
     d.timeseries.map((w) => [
       d.label,
@@ -38,10 +43,11 @@ export function formatTimeseriesCsv(details: readonly ReplicationDetails[]): str
       cell(w.instancesUp),
       w.ejected,
       w.unhealthy,
+      ...(withMembership ? MEMBERSHIP_COLUMNS.map((c) => cell(w[c] ?? NaN)) : []),
     ]),
   );
   return stringify(rows, {
     header: true,
-    columns: ['label', 'replication', 'time', 'arrivals', 'successes', 'errors', 'timeouts', 'p50', 'p99', 'instancesUp', 'ejected', 'unhealthy'],
+    columns: ['label', 'replication', 'time', 'arrivals', 'successes', 'errors', 'timeouts', 'p50', 'p99', 'instancesUp', 'ejected', 'unhealthy', ...(withMembership ? MEMBERSHIP_COLUMNS : [])],
   });
 }

@@ -93,6 +93,7 @@ export function dynamicsKeys<D extends z.ZodType>(distribution: D) {
       strategy: strategy.prefault({ type: 'RollingUpdate' }),
       minReadySeconds: wholeSeconds('minReadySeconds').default(0),
       changes: z.array(change).default([]),
+      coldWindow: positiveDuration.default(60_000).describe('a pod counts as cold this long after it starts listening (membership.coldStart metrics)'),
     })
     .describe('the service as a Kubernetes Deployment whose pods come and go; service.instances is the initial replicas');
 

@@ -1,21 +1,23 @@
 /**
- * Scenario keys the schema accepts but the simulation does not run yet. The models behind
- * `membership`, `discovery` and `autoscaling` exist (src/membership, src/discovery,
- * src/autoscale) and are validated here, but the event loop does not drive them yet, so a
- * scenario using them is refused with a clear message rather than run as if the keys were
- * not there.
+ * Scenario keys the schema accepts but the simulation does not run together yet. The dynamics
+ * keys (`membership`, `discovery`, `autoscaling`) run in the full simulation; what does not
+ * yet combine with them is refused with a clear message rather than run as if the key were
+ * not there:
+ * - `heartbeat`: a central heartbeat detector watches a fixed set of instances; with pods that
+ *   come and go it would suspect every slot without a pod.
  */
 import { DYNAMICS_KEYS } from './dynamics-schema.js';
 import { ScenarioError } from './errors.js';
 
 export const NOT_YET_SIMULATED_MESSAGE =
-  'valid, but not yet supported by the simulation: instances that join and leave, endpoint propagation and autoscaling are modelled ' +
-  '(src/membership, src/discovery, src/autoscale) but runs do not use them yet; remove the key to run the scenario';
+  'valid, but not yet supported by the simulation together with membership, discovery or autoscaling (instances that come and go): ' +
+  'a central heartbeat detector watches a fixed set of instances; remove one of them';
 
-/** The top-level keys of `scenario` that the simulation cannot run yet. */
+/** The top-level keys of `scenario` that the simulation cannot run together with the rest. */
 export function notYetSimulatedKeys(scenario: object): string[] {
   const record = scenario as Record<string, unknown>;
-  return DYNAMICS_KEYS.filter((key) => record[key] !== undefined);
+  const dynamic = DYNAMICS_KEYS.some((key) => record[key] !== undefined);
+  return dynamic && record.heartbeat !== undefined ? ['heartbeat'] : [];
 }
 
 /** Throws a ScenarioError (exit status 2 in the CLI) naming every such key. */

@@ -31,7 +31,20 @@ export type EventKind =
   | 'accrual_closed'
   | 'panic_enter'
   | 'panic_exit'
-  | 'recovered';
+  | 'recovered'
+  // Membership (issue 13): pods, a client applying an endpoint update, scale decisions.
+  | 'pod_created'
+  | 'pod_listening'
+  | 'pod_ready'
+  | 'pod_unready'
+  | 'pod_deleting'
+  | 'pod_sigterm'
+  | 'pod_exited'
+  | 'pod_killed'
+  | 'rollout_started'
+  | 'rollout_complete'
+  | 'endpoints_applied'
+  | 'scale';
 
 export interface SimEvent {
   readonly time: number;

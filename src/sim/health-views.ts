@@ -34,6 +34,18 @@ export interface ViewClient {
 const HC_FAILED = 1;
 const EJECTED = 2;
 const ACCRUED = 4;
+/** Membership: the client's discovery does not list the instance (not in its balancer at all). */
+const NOT_DISCOVERED = 8;
+
+/** With membership: who else hears of health-check verdicts, and which instances hold a live pod. */
+export interface MembershipView {
+  /** Instances that exist at the start (the first `live`); the others are undiscovered everywhere. */
+  readonly live: number;
+  /** Whether instance `i` holds a pod that has not ended (a detection of a gone one is no false positive). */
+  present(i: number): boolean;
+  /** A health check changed its verdict on `instance` for `client` (Envoy's removal × health matrix). */
+  healthChecked(client: number, instance: number, healthy: boolean): void;
+}
 
 const NO_IDS: readonly number[] = [];
 const NO_ENDPOINTS: readonly Endpoint[] = [];
@@ -71,6 +83,7 @@ export class HealthViews {
     private readonly now: () => number,
     /** Called after any client's view changed (the time series samples the cluster then). */
     private readonly onChange: () => void = () => {},
+    private readonly membership: MembershipView | null = null,
   ) {
     const n = scenario.service.instances;
     this.n = n;
@@ -93,6 +106,16 @@ export class HealthViews {
       this.unhealthyInstances = n;
       this.eligibleCount.fill(0);
     }
+    if (membership !== null) {
+      const live = membership.live;
+      for (let client = 0; client < c; client++) {
+        for (let i = live; i < n; i++) this.reasons[client * n + i]! |= NOT_DISCOVERED;
+      }
+      if (scenario.healthCheck === undefined) {
+        this.outOfRotation.fill(c, live);
+        this.eligibleCount.fill(live);
+      }
+    }
   }
 
   /** Gives every balancer its first endpoint set. */
@@ -102,7 +125,7 @@ export class HealthViews {
       const endpoints: Endpoint[] = [];
       for (let i = 0; i < this.n; i++) {
         const healthy = this.isEligible(c, i);
-        if (healthy || client.balancer.healthAware) endpoints.push(this.endpoint(c, i, healthy));
+        if (healthy || (client.balancer.healthAware && this.isDiscovered(c, i))) endpoints.push(this.endpoint(c, i, healthy));
       }
       this.updaters[c]!.set(endpoints);
       this.notePanic(c);
@@ -112,6 +135,58 @@ export class HealthViews {
 
   isEligible(client: number, instance: number): boolean {
     return this.reasons[client * this.n + instance] === 0 && this.suspected[instance] === 0;
+  }
+
+  /** Whether the client's active health check (or the central one) passes `instance`. */
+  isHealthChecked(client: number, instance: number): boolean {
+    return (this.reasons[client * this.n + instance]! & HC_FAILED) === 0;
+  }
+
+  /** The fewest instances any client has in rotation. */
+  minInRotation(): number {
+    let min = Infinity;
+    for (const count of this.eligibleCount) min = Math.min(min, count);
+    return min;
+  }
+
+  /** The most instances any client has in rotation. */
+  maxInRotation(): number {
+    let max = 0;
+    for (const count of this.eligibleCount) max = Math.max(max, count);
+    return max;
+  }
+
+  /** Whether the client's discovery lists `instance` (always, without membership). */
+  isDiscovered(client: number, instance: number): boolean {
+    return (this.reasons[client * this.n + instance]! & NOT_DISCOVERED) === 0;
+  }
+
+  /**
+   * Membership: the client's discovery added (or dropped) `instance`. A dropped instance leaves
+   * the client's balancer altogether, health-aware or not (it no longer counts towards panic).
+   */
+  setDiscovered(client: number, instance: number, discovered: boolean): void {
+    const k = client * this.n + instance;
+    const before = this.reasons[k]!;
+    if (((before & NOT_DISCOVERED) === 0) === discovered) return;
+    const after = before ^ NOT_DISCOVERED;
+    this.reasons[k] = after;
+    if (this.suspected[instance] === 0 && (before === 0) !== (after === 0)) {
+      this.changed(client, instance, after === 0);
+      return;
+    }
+    if (!this.clients[client]!.balancer.healthAware) return;
+    // Out of rotation either way: a health-aware balancer gains or loses it as an unhealthy host.
+    const updater = this.updaters[client]!;
+    if (discovered) {
+      this.one[0] = this.endpoint(client, instance, false);
+      updater.update(this.one, NO_IDS);
+    } else {
+      this.oneId[0] = instance;
+      updater.update(NO_ENDPOINTS, this.oneId);
+    }
+    this.notePanic(client);
+    this.onChange();
   }
 
   /**
@@ -179,8 +254,9 @@ export class HealthViews {
     if (reason === EJECTED) this.countEjected(instance, value ? 1 : -1);
     else if (reason === HC_FAILED) this.countFailed(instance, value ? 1 : -1);
     this.tracker.log(this.now(), kind, instance, logAs, cause);
-    if (value) this.tracker.detected(this.now(), instance);
+    if (value && (this.membership === null || this.membership.present(instance))) this.tracker.detected(this.now(), instance);
     if ((before === 0) !== (after === 0) && this.suspected[instance] === 0) this.changed(client, instance, after === 0);
+    if (reason === HC_FAILED && this.membership !== null) this.membership.healthChecked(client, instance, !value);
     if (!value) this.checkRecovered(instance);
   }
 
@@ -200,7 +276,7 @@ export class HealthViews {
     this.eligibleCount[client]! += eligible ? 1 : -1;
     if (eligible) this.since[client * this.n + instance] = this.now();
     const updater = this.updaters[client]!;
-    if (eligible || this.clients[client]!.balancer.healthAware) {
+    if (eligible || (this.clients[client]!.balancer.healthAware && this.isDiscovered(client, instance))) {
       this.one[0] = this.endpoint(client, instance, eligible);
       updater.update(this.one, NO_IDS);
     } else {

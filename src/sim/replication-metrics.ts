@@ -33,8 +33,10 @@ export type FailureCounters = Pick<ReplicationMetrics, 'faultyInstances' | 'dete
 export function replicationMetrics(scenario: Scenario, t: TrafficCounters, f: FailureCounters): ReplicationMetrics {
   const n = scenario.service.instances;
   const perInstance = Array.from(t.served);
-  const meanServed = perInstance.reduce((a, b) => a + b, 0) / n;
-  const variance = perInstance.reduce((a, b) => a + (b - meanServed) ** 2, 0) / n;
+  // With membership, the instance slots some pod occupied (as many as n, or more).
+  const slots = perInstance.length;
+  const meanServed = perInstance.reduce((a, b) => a + b, 0) / slots;
+  const variance = perInstance.reduce((a, b) => a + (b - meanServed) ** 2, 0) / slots;
   const windowEnd = scenario.duration ?? t.lastArrival;
   const windowSeconds = Math.max(0, windowEnd - scenario.warmup) / 1000;
   const [p50, p90, p99, p999] = t.histogram.quantiles(REPORTED_QUANTILES);

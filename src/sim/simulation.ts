@@ -36,11 +36,13 @@ import type { ReplicationMetrics } from '../metrics/types.js';
 import { buildClients, ClientPipeline, type AttemptEnd, type PickRecord, type RequestStart, type RetryRecord } from './client-pipeline.js';
 import { Clock } from './clock.js';
 import { Detectors } from './detectors.js';
+import { DynamicMembership, hasDynamicMembership, slotCount } from './dynamic-membership.js';
 import {
   EV_CRASHLOOP,
   EV_DONE,
   EV_FAULT_END,
   EV_FAULT_START,
+  EV_MEMBERSHIP,
   EV_REACH,
   EV_RESPONSE,
   EV_RESTART,
@@ -109,6 +111,8 @@ export class Simulation {
   private readonly detectors: Detectors;
   private readonly pipeline: ClientPipeline;
   private readonly drain: number;
+  /** Instances that come and go; null for a static service. */
+  private readonly membership: DynamicMembership | null;
 
   constructor(
     readonly scenario: Scenario,
@@ -117,10 +121,15 @@ export class Simulation {
     options: SimulationOptions = {},
   ) {
     const streams = streamFactory(scenario.seed, replication);
-    const n = scenario.service.instances;
     const clock = this.clock;
     const queue = this.queue;
     const table = new FlightTable(1024);
+    // With membership the parts below are built over instance slots, of which the pods of the
+    // moment occupy some (DynamicMembership); `sized` is the scenario with that many instances.
+    const dynamic = hasDynamicMembership(scenario);
+    const live = scenario.service.instances;
+    const sized: Scenario = dynamic ? { ...scenario, service: { ...scenario.service, instances: slotCount(scenario) } } : scenario;
+    const n = sized.service.instances;
     this.workload = new Workload(scenario, streams);
     this.tracker = new FaultTracker(n, options.recordEvents === true, scenario.warmup);
     this.timeseries = options.recordTimeSeries ? new TimeSeries(scenario.timeseries.window) : null;
@@ -132,20 +141,23 @@ export class Simulation {
     // view the research balancers read reaches them through this late binding.
     let instances: Instances | null = null;
     const queueLength = (id: number) => instances!.busy[id]! + instances!.waiting[id]!.length;
-    const clients = buildClients(scenario, balancer, streams, now, queueLength, options.createBalancer);
+    const clients = buildClients(sized, balancer, streams, now, queueLength, options.createBalancer);
     const balancers = clients.map((c) => c.balancer);
     const listensForIdle = balancers.some((b) => typeof b.onIdle === 'function');
     const idle: RngStream | null = listensForIdle ? streams('idle-announcements') : null;
-    instances = new Instances(scenario, table, clock, queue, streams('faults/errors'), balancers, idle);
+    instances = new Instances(sized, table, clock, queue, streams('faults/errors'), balancers, idle, live);
     this.instances = instances;
     const servingOf = instances;
-    this.health = new HealthViews(scenario, clients, this.tracker, (i) => servingOf.isServing(i), now, () => this.noteClusterState());
-    const recovery = new RecoveryPolicies(scenario);
-    this.faults = new FaultInjection(scenario, streams, instances, clock, queue, this.tracker, this.health, recovery, () => this.noteClusterState());
+    this.membership = dynamic ? new DynamicMembership(scenario, n, streams, clock, queue, table, this.tracker, clients.length, () => this.noteClusterState()) : null;
+    this.health = new HealthViews(sized, clients, this.tracker, (i) => servingOf.isServing(i), now, () => this.noteClusterState(), this.membership);
+    this.membership?.connect(this.health, instances);
+    if (this.membership !== null) instances.connectMembership(this.membership, this.membership.instanceUsage);
+    const recovery = new RecoveryPolicies(sized);
+    this.faults = new FaultInjection(sized, streams, instances, clock, queue, this.tracker, this.health, recovery, () => this.noteClusterState());
     const faults = this.faults;
     this.detectors = new Detectors(
       {
-        scenario,
+        scenario: sized,
         clock,
         instanceCount: n,
         clients,
@@ -162,13 +174,17 @@ export class Simulation {
     );
     this.faults.connect(this.detectors);
     const retryDemand = scenario.retries ? createSampler(scenario.service.serviceTime, streams('retry-service')) : null;
-    this.pipeline = new ClientPipeline(scenario, clients, table, clock, queue, this.workload, retryDemand, this.ledger, instances, this.health, this.detectors, recovery, {
+    this.pipeline = new ClientPipeline(sized, clients, table, clock, queue, this.workload, retryDemand, this.ledger, instances, this.health, this.detectors, recovery, {
       onPick: options.onPick,
       onRetry: options.onRetry,
       onRequestStart: options.onRequestStart,
       onAttemptEnd: options.onAttemptEnd,
     });
     instances.connect(this.pipeline);
+    if (this.membership !== null) {
+      const membership = this.membership;
+      this.pipeline.observeResponse = (instance, rtt, sentAt) => membership.observeResponse(instance, rtt, sentAt);
+    }
   }
 
   run(): SimulationResult {
@@ -180,6 +196,7 @@ export class Simulation {
     this.noteClusterState();
     this.faults.start();
     this.detectors.start();
+    this.membership?.start();
     instances.announceAllIdle();
     // The one pending arrival waits beside the heap rather than in it, which saves a push and
     // a pop per request. At equal times heap events go first, as if arrivals had the lowest
@@ -233,10 +250,14 @@ export class Simulation {
         case EV_CRASHLOOP:
           this.faults.handle(kind, target, t);
           break;
+        case EV_MEMBERSHIP:
+          this.membership!.handle(t);
+          break;
         default:
           this.detectors.handle(kind, target);
       }
     }
+    this.membership?.finish(clock.now);
     return {
       metrics: this.metrics(),
       events: this.tracker.events,
@@ -254,6 +275,7 @@ export class Simulation {
     if (this.timeseries === null) return;
     const { ejected, unhealthy } = this.health.counts();
     this.timeseries.snapshot(this.clock.now, this.instances.servingCount, ejected, unhealthy);
+    if (this.membership !== null) this.timeseries.snapshotMembership(this.clock.now, this.membership.snapshot());
   }
 
   private metrics(): ReplicationMetrics {
@@ -261,9 +283,12 @@ export class Simulation {
     const ledger = this.ledger;
     const counters = this.pipeline.counters;
     const now = this.clock.now;
-    return replicationMetrics(
+    const membership = this.membership;
+    // With membership, per-instance counts are per slot, over the slots some pod occupied.
+    const served = membership === null ? this.instances.served : this.instances.served.subarray(0, membership.slotsUsed);
+    const metrics = replicationMetrics(
       this.scenario,
-      ledger.trafficCounters(this.instances.served, now),
+      ledger.trafficCounters(served, now),
       {
         faultyInstances: this.tracker.faultyInstances(),
         recovered: ledger.recovered,
@@ -290,5 +315,6 @@ export class Simulation {
         },
       },
     );
+    return membership === null ? metrics : { ...metrics, membership: membership.metrics() };
   }
 }

@@ -20,6 +20,19 @@ export interface TimeSeriesRow {
   readonly instancesUp: number;
   readonly ejected: number;
   readonly unhealthy: number;
+  /** With membership only: pods Ready, the Deployment's replicas, and the fewest and most endpoints any client has in rotation, at the window's end. */
+  readonly readyPods?: number;
+  readonly desiredReplicas?: number;
+  readonly endpointsMin?: number;
+  readonly endpointsMax?: number;
+}
+
+/** What membership adds to a window. */
+export interface MembershipSnapshot {
+  readyPods: number;
+  desiredReplicas: number;
+  endpointsMin: number;
+  endpointsMax: number;
 }
 
 interface Window {
@@ -31,6 +44,7 @@ interface Window {
   instancesUp: number;
   ejected: number;
   unhealthy: number;
+  membership: MembershipSnapshot | null;
 }
 
 const WINDOW_HISTOGRAM_SUB_BITS = 4;
@@ -54,6 +68,7 @@ export class TimeSeries {
         instancesUp: previous?.instancesUp ?? NaN,
         ejected: previous?.ejected ?? 0,
         unhealthy: previous?.unhealthy ?? 0,
+        membership: previous?.membership ?? null,
       });
     }
     return this.windows[index]!;
@@ -85,6 +100,11 @@ export class TimeSeries {
     w.unhealthy = unhealthy;
   }
 
+  /** Membership's state as of `time` (kept, like the cluster's, until the next snapshot). */
+  snapshotMembership(time: number, state: MembershipSnapshot): void {
+    this.at(time).membership = state;
+  }
+
   rows(endTime: number): TimeSeriesRow[] {
     if (endTime > 0) this.at(endTime);
     return this.windows.map((w, i) => {
@@ -101,6 +121,7 @@ export class TimeSeries {
         instancesUp: w.instancesUp,
         ejected: w.ejected,
         unhealthy: w.unhealthy,
+        ...(w.membership ?? {}),
       };
     });
   }

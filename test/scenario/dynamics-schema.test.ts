@@ -19,6 +19,7 @@ describe('membership, discovery and autoscaling keys', () => {
       strategy: { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: '25%' },
       minReadySeconds: 0,
       changes: [],
+      coldWindow: 60_000,
     });
     expect(s.discovery).toEqual({
       kind: 'xds',
@@ -82,21 +83,22 @@ describe('membership, discovery and autoscaling keys', () => {
   });
 });
 
-describe('a scenario with these keys, until the simulation runs them', () => {
-  it('is refused at the key’s position with a clear message', () => {
-    const file = writeScenario(`${MINIMAL_YAML}membership:\n  changes: [{ kind: scale, at: 5s, replicas: 2 }]\nautoscaling: { kind: kpa }\n`);
+describe('a scenario with these keys and a heartbeat detector, which the simulation does not combine yet', () => {
+  it('is refused at the heartbeat key with a clear message', () => {
+    const file = writeScenario(`${MINIMAL_YAML}membership:\n  changes: [{ kind: scale, at: 5s, replicas: 2 }]\nheartbeat: { interval: 1s }\n`);
     const lines = errorLines(() => loadScenarioFile(file));
-    expect(lines).toEqual([
-      expect.stringMatching(new RegExp(`^${file}:9:1: membership: valid, but not yet supported by the simulation`)),
-      expect.stringMatching(new RegExp(`^${file}:11:1: autoscaling: valid, but not yet supported by the simulation`)),
-    ]);
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^${file}:11:1: heartbeat: valid, but not yet supported by the simulation together with membership`))]);
   });
 
-  it('is refused by the library too, rather than run without them', () => {
-    const s = parsed(`discovery: { kind: xds }\n`);
-    expect(scenarioError(() => resolveScenario(parse(`${MINIMAL_YAML}discovery: { kind: xds }\n`))).message).toMatch(/discovery: valid, but not yet supported/);
-    expect(scenarioError(() => simulateReplication(s)).message).toMatch(/discovery: valid, but not yet supported/);
+  it('is refused by the library too, rather than run without it', () => {
+    const s = { ...parsed(`discovery: { kind: xds }\n`), heartbeat: parsed(`heartbeat: { interval: 1s }\n`).heartbeat };
+    expect(scenarioError(() => simulateReplication(s)).message).toMatch(/heartbeat: valid, but not yet supported/);
     expect(scenarioError(() => runScenario(s)).message).toMatch(/not yet supported/);
+  });
+
+  it('runs the keys on their own', () => {
+    const s = parsed(`discovery: { kind: xds }\n`);
+    expect(simulateReplication(s).membership?.sentToGone.total).toBe(0);
   });
 });
 
