@@ -65,6 +65,13 @@ export function dynamicsKeys<D extends z.ZodType>(distribution: D) {
       startup: delay('container running → accepting connections'),
       readiness: readiness.prefault({}),
       termination: termination.prefault({}),
+      coldStart: z
+        .strictObject({
+          slowdown: z.number().min(1).describe('service-time multiplier when the application starts listening'),
+          duration: positiveDuration.describe('the multiplier falls linearly to 1 over this long (a JIT warming up, caches filling)'),
+        })
+        .optional()
+        .describe('a new pod serves slowly at first; leave out for pods that are fast from the start'),
     })
     .describe('the pod template');
 

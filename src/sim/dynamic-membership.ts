@@ -118,6 +118,7 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
   private readonly coldWindow: number;
   readonly cold = new LatencyHistogram();
   readonly warm = new LatencyHistogram();
+  private readonly warming: WarmingPods | null;
   private readonly autoscaler: (Autoscaler & { readonly log: ScaleLog }) | null;
   private podsCreated = 0;
   private podsKilled = 0;
@@ -160,7 +161,12 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
     const changes = new ChangeSchedule(this.world, membershipChanges(scenario, rng));
     this.autoscaler = this.buildAutoscaler(rng);
     this.usage = this.autoscaler === null ? null : new InstanceUsage(slots);
-    this.group = new TimedGroup(this.autoscaler === null ? [changes, this.world] : [changes, this.world, this.autoscaler]);
+    const cold = scenario.membership?.pod.coldStart;
+    this.warming = cold === undefined ? null : new WarmingPods(cold.slowdown, cold.duration, () => this.instances!.slowFactor);
+    const members: TimedModel[] = [changes, this.world];
+    if (this.warming !== null) members.push(this.warming);
+    if (this.autoscaler !== null) members.push(this.autoscaler);
+    this.group = new TimedGroup(members);
   }
 
   /** Slots some pod has occupied: 0 … slotsUsed − 1. */
@@ -290,6 +296,7 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
         const slot = this.slotOfPod.get(e.pod)!;
         this.listeningAt[slot] = t;
         instances.markListening(slot);
+        this.warming?.start(slot, t);
         instances.announceIdle(slot);
         this.tracker.log(t, 'pod_listening', slot, -1, `pod ${e.pod}`);
         this.onChange();
@@ -500,6 +507,53 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
             },
           }),
     };
+  }
+}
+
+/**
+ * New pods' cold start (`membership.pod.coldStart`): the slot's service-time multiplier starts
+ * at `slowdown` when the application listens and falls linearly to 1 over `duration`, in 20
+ * steps (each step's value is the line's at the step's middle), so the hot path keeps reading
+ * one multiplier per instance.
+ */
+class WarmingPods implements TimedModel {
+  static readonly STEPS = 20;
+  /** Per warming slot: its start and the next step index. */
+  private readonly warming = new Map<number, { start: number; step: number }>();
+
+  constructor(
+    private readonly slowdown: number,
+    private readonly duration: number,
+    private readonly factors: () => Float64Array,
+  ) {}
+
+  start(slot: number, now: number): void {
+    this.warming.set(slot, { start: now, step: 0 });
+    this.apply(slot, 0);
+  }
+
+  nextDue(): number {
+    let due = Infinity;
+    for (const w of this.warming.values()) due = Math.min(due, w.start + ((w.step + 1) * this.duration) / WarmingPods.STEPS);
+    return due;
+  }
+
+  advance(now: number): void {
+    for (const [slot, w] of this.warming) {
+      while (w.start + ((w.step + 1) * this.duration) / WarmingPods.STEPS <= now) {
+        w.step++;
+        if (w.step >= WarmingPods.STEPS) {
+          this.factors()[slot] = 1;
+          this.warming.delete(slot);
+          break;
+        }
+        this.apply(slot, w.step);
+      }
+    }
+  }
+
+  private apply(slot: number, step: number): void {
+    this.factors()[slot] = 1 + (this.slowdown - 1) * (1 - (step + 0.5) / WarmingPods.STEPS);
   }
 }
 

@@ -285,6 +285,7 @@ export class Instances {
 
   /** Membership: a pod's application is listening in slot `i` (a fresh process, idle). */
   markListening(i: number): void {
+    this.slowFactor[i] = 1;
     this.epoch[i]!++;
     this.state[i] = UP;
     this.servingCount++;
