@@ -9,7 +9,8 @@
 // - dist/cli/main.cjs.cache: the code cache, written by one training run of the bundled
 //   quickstart scenario. V8 rejects a cache made by another Node version or with other flags,
 //   and the CLI then compiles from source as usual, only slower.
-// - dist/cli/sweep-worker.js: piscina loads it by file name in each worker thread.
+// - dist/cli/simulation-worker.js, dist/cli/check-worker.js: piscina loads them by file name in
+//   each worker thread.
 // The library entry points (dist/src/…) are compiled separately by tsc.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -50,7 +51,7 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  external: ['vega', 'vega-lite', 'vega-embed', '@resvg/resvg-js', 'playwright-core', 'piscina', 'mathjs'],
+  external: ['vega', 'vega-lite', 'vega-embed', '@resvg/resvg-js', 'playwright-core', 'piscina', 'mathjs', 'fast-check'],
 };
 
 rmSync('dist/cli', { recursive: true, force: true });
@@ -68,8 +69,8 @@ await build({
 
 await build({
   ...common,
-  entryPoints: ['src/cli/sweep-worker.ts'],
-  outfile: 'dist/cli/sweep-worker.js',
+  entryPoints: ['src/cli/simulation-worker.ts', 'src/cli/check-worker.ts'],
+  outdir: 'dist/cli',
   format: 'esm',
   // CommonJS dependencies (csv-stringify) still call require() for Node built-ins.
   banner: { js: "import { createRequire as __meshsimRequire } from 'node:module'; const require = __meshsimRequire(import.meta.url);" },

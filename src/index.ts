@@ -31,9 +31,16 @@ export {
   runScenario,
   simulateReplication,
   simulateReplicationDetailed,
+  observeReplication,
   type RunOptions,
   type ReplicationDetails,
 } from './sim/run-scenario.js';
+export type { ObservedMetrics } from './sim/fast-simulation.js';
+
+// Service-level objectives: the `slo:` language and the evaluator (observeReplication → evaluateSlo).
+export * from './slo/index.js';
+// Guarantee search (`meshsim check`): the smallest fault schedule that breaks an SLO.
+export * from './check/index.js';
 export type { SimulationOptions, SimulationResult, PickRecord, RetryRecord, RequestStart, AttemptEnd, RequestEnd } from './sim/simulation.js';
 export type { SimEvent, EventKind } from './sim/fault-tracker.js';
 export type { TimeSeriesRow } from './sim/timeseries.js';

@@ -10,50 +10,56 @@
  * what common random numbers are for.
  *
  * A verdict is significant when the interval excludes 0, i.e. a two-sided paired t-test at the
- * 5 % level. Each (strategy, metric) verdict is its own test: with 15 metrics a few
+ * 5 % level. Each (strategy, metric) verdict is its own test: with 18 metrics a few
  * "significant" verdicts among truly equal strategies are expected by chance (about one in
  * twenty), and the metrics are correlated with each other.
+ *
+ * A latency verdict carries a caveat when it cannot be read alone: "completed requests only"
+ * when the two strategies' availability differs significantly (the one that loses more requests
+ * drops its slowest from the sample), and "censored by the timeout" when the percentile is
+ * censored in either (censoring.ts).
  */
+import { censoredIn } from './censoring.js';
+import { directionOf, type Direction } from './directions.js';
 import { getMetric } from './metric-paths.js';
 import { summarizeSample } from './summarize.js';
 import type { StrategyResult } from './types.js';
 
-/** Which way is better: `none` when a metric has no preferred direction. */
-export type Direction = 'lower' | 'higher' | 'none';
+export type { Direction } from './directions.js';
 
 export interface ComparedMetric {
   readonly path: string;
   readonly direction: Direction;
 }
 
+const compared = (path: string): ComparedMetric => ({ path, direction: directionOf(path)! });
+
 /**
- * The key metrics of a comparison and which way each is better. Latency is of completed
- * requests only, so a strategy that times out its slowest requests can look faster: read it
- * together with availability. R has no direction: more recovered requests can mean better
- * retries or more first attempts that failed.
+ * The key metrics of a comparison, in the order a decision reads them: the SLO, then how many
+ * requests were served, then latency, then the diagnostics. Latency is of completed requests
+ * only, so a strategy that times out its slowest requests can look faster: its verdicts carry
+ * a caveat then. R has no direction: more recovered requests can mean better retries or more
+ * first attempts that failed.
  */
 export const COMPARED_METRICS: readonly ComparedMetric[] = [
-  { path: 'latency.mean', direction: 'lower' },
-  { path: 'latency.p50', direction: 'lower' },
-  { path: 'latency.p90', direction: 'lower' },
-  { path: 'latency.p99', direction: 'lower' },
-  { path: 'latency.p999', direction: 'lower' },
-  { path: 'latency.max', direction: 'lower' },
-  { path: 'throughput', direction: 'higher' },
-  { path: 'availability', direction: 'higher' },
-  { path: 'timedOut', direction: 'lower' },
-  { path: 'rejected', direction: 'lower' },
-  { path: 'failed', direction: 'lower' },
-  { path: 'imbalance.cov', direction: 'lower' },
-  { path: 'imbalance.maxOverMean', direction: 'lower' },
-  { path: 'F', direction: 'lower' },
-  { path: 'R', direction: 'none' },
-];
-
-/** The direction of a compared metric path; undefined for any other path. */
-export function metricDirection(path: string): Direction | undefined {
-  return COMPARED_METRICS.find((m) => m.path === path)?.direction;
-}
+  'slo.margin',
+  'availability',
+  'goodput',
+  'timedOut',
+  'rejected',
+  'failed',
+  'latency.mean',
+  'latency.p50',
+  'latency.p90',
+  'latency.p95',
+  'latency.p99',
+  'latency.p999',
+  'latency.max',
+  'imbalance.cov',
+  'imbalance.maxOverMean',
+  'F',
+  'R',
+].map(compared);
 
 /**
  * A is the row's strategy, B the baseline. `A higher`/`B higher` are for metrics without a
@@ -126,6 +132,8 @@ export interface ComparisonRow {
   /** difference / baselineMean; 0 when both are 0, ±Infinity (null) when only B is 0. */
   relativeDifference: number;
   verdict: Verdict;
+  /** Why the verdict cannot be read alone (latency metrics); empty when it can. */
+  caveat: string;
 }
 
 function relative(difference: number, baselineMean: number): number {
@@ -133,8 +141,18 @@ function relative(difference: number, baselineMean: number): number {
   return difference / Math.abs(baselineMean);
 }
 
+/** The caveat of a latency verdict between `a` and `b` (see the file header); empty otherwise. */
+export function latencyCaveat(a: StrategyResult, b: StrategyResult, path: string): string {
+  if (!path.startsWith('latency.')) return '';
+  const caveats: string[] = [];
+  const availability = compareMetric(a, b, compared('availability'), false).verdict;
+  if (availability === 'A better' || availability === 'B better') caveats.push('completed requests only');
+  if (censoredIn(a, path) || censoredIn(b, path)) caveats.push('censored by the timeout');
+  return caveats.join('; ');
+}
+
 /** The comparison of `a` against `baseline` on one metric. */
-export function compareMetric(a: StrategyResult, baseline: StrategyResult, metric: ComparedMetric): ComparisonRow {
+export function compareMetric(a: StrategyResult, baseline: StrategyResult, metric: ComparedMetric, withCaveat = true): ComparisonRow {
   const valuesOf = (r: StrategyResult) => r.replicationMetrics.map((m) => getMetric(m, metric.path));
   const difference = pairedDifference(valuesOf(a), valuesOf(baseline));
   const baselineMean = getMetric(baseline.metrics, metric.path);
@@ -148,6 +166,7 @@ export function compareMetric(a: StrategyResult, baseline: StrategyResult, metri
     ci95: difference.halfWidth95,
     relativeDifference: relative(difference.mean, baselineMean),
     verdict: verdictOf(difference, metric.direction),
+    caveat: withCaveat ? latencyCaveat(a, baseline, metric.path) : '',
   };
 }
 
@@ -173,7 +192,7 @@ export function compareStrategies(
  * descending for `higher`); NaN last; ties keep the given order.
  */
 export function sortByMetric(results: readonly StrategyResult[], path: string): StrategyResult[] {
-  const sign = metricDirection(path) === 'higher' ? -1 : 1;
+  const sign = directionOf(path) === 'higher' ? -1 : 1;
   const key = (r: StrategyResult) => getMetric(r.metrics, path);
   return results
     .map((r, i) => ({ r, i, v: key(r) }))

@@ -27,22 +27,37 @@ const KNOWN_KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
     'timedOut',
     'rejected',
     'inFlightAtEnd',
-    'throughput',
+    'offered',
     'goodput',
     'availability',
     'latency',
     'imbalance',
     'perInstance',
+    'utilisation',
+    'perInstanceUtilisation',
     'faultyInstances',
     'detection',
     'recovery',
     'retries',
+    'slo',
     'simulatedTime',
   ],
-  latency: ['mean', 'p50', 'p90', 'p99', 'p999', 'max'],
+  latency: ['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'],
   imbalance: ['maxOverMean', 'cov'],
   detection: ['faults', 'meanTimeToDetect', 'maxTimeToDetect', 'missed', 'falsePositives'],
-  recovery: ['recoveredRequests', 'requestsMeetingFailure', 'meanTimeToRecover', 'maxTimeToRecover', 'restarts'],
+  recovery: [
+    'recoveredRequests',
+    'requestsMeetingFailure',
+    'meanTimeToRecover',
+    'maxTimeToRecover',
+    'unrecovered',
+    'incidents',
+    'serviceTimeToRecover',
+    'serviceUnrecovered',
+    'restarts',
+  ],
+  slo: ['met', 'margin', 'objectives'],
+  'slo.objectives.#': ['met', 'margin', 'value'],
   retries: ['sent', 'budgetRefused', 'circuitBreakerOverflows', 'attempts', 'maxAttemptsPerRequest'],
 };
 
@@ -64,7 +79,9 @@ function isLeafValue(value: Node): boolean {
 
 /** Sorts keys: known keys in contract order, then the rest in code-unit order. */
 export function orderKeys(parentPath: string, keys: Iterable<string>): string[] {
-  const known = Object.hasOwn(KNOWN_KEY_ORDER, parentPath) ? KNOWN_KEY_ORDER[parentPath]! : [];
+  // Array items share their order: `slo.objectives.3` is ordered as `slo.objectives.#`.
+  const key = parentPath.replace(/\.\d+$/, '.#');
+  const known = Object.hasOwn(KNOWN_KEY_ORDER, key) ? KNOWN_KEY_ORDER[key]! : [];
   const present = new Set(keys);
   const ordered = known.filter((k) => present.has(k));
   const rest = [...present].filter((k) => !known.includes(k)).sort();
@@ -96,7 +113,7 @@ function shapeAt(values: readonly Node[], path: string): MetricShape | undefined
   }
   const arrays = values.filter((v): v is unknown[] => Array.isArray(v));
   if (arrays.length > 0) {
-    const length = Math.max(...arrays.map((a) => a.length));
+    const length = arrays.reduce((most, a) => Math.max(most, a.length), 0);
     const items: MetricShape[] = [];
     for (let i = 0; i < length; i++) {
       // An element no record holds still gets a column (NaN), so indices stay positional.

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checkOutputFolder, readResultFolder, ResultFolderError } from '../output/result-folder.js';
 import { writeSweepOutputs, SWEEP_JSON } from '../output/sweep-files.js';
 import { SCENARIO_JSON } from '../output/write-files.js';
 import { mergeShards, ShardMismatchError, type ShardInput } from '../sweep/merge.js';
@@ -29,13 +30,15 @@ function readText(path: string): string {
 function readShard(dir: string): ShardInput {
   const sweepPath = join(dir, SWEEP_JSON);
   try {
+    // Only a whole result: the manifest vouches for sweep.json and scenario.json together.
+    readResultFolder(dir, ['sweep']);
     return {
       dir,
       sweep: parseSweepJson(readText(sweepPath), sweepPath),
       scenarioText: readText(join(dir, SCENARIO_JSON)),
     };
   } catch (error) {
-    if (error instanceof SweepFileError) throw new UsageError(error.message);
+    if (error instanceof SweepFileError || error instanceof ResultFolderError) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -46,6 +49,7 @@ export function mergeCommand(dirs: string[], flags: MergeFlags): void {
   const clash = dirs.find((d) => resolve(d) === out);
   if (clash !== undefined) throw new UsageError(`--out ${flags.out}: is also an input shard (${clash}); write the merged result elsewhere`);
 
+  checkOutputFolder(flags.out);
   const shards = dirs.map(readShard);
   let merged;
   try {

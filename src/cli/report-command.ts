@@ -13,12 +13,14 @@ export interface ReportFlags {
   out?: string;
   quiet?: boolean;
   timing?: boolean;
+  /** Any metric path: adds a chart of it. */
+  metric?: string;
 }
 
 /** Folder problems are the user's (exit 2); a missing font is the machine's (exit 1, no stack). */
-async function produce(dir: string, out: string | undefined): Promise<WrittenReport | undefined> {
+async function produce(dir: string, out: string | undefined, metric?: string): Promise<WrittenReport | undefined> {
   try {
-    return await writeReport(dir, { clock: () => performance.now(), ...(out === undefined ? {} : { out }) });
+    return await writeReport(dir, { clock: () => performance.now(), ...(out === undefined ? {} : { out }), ...(metric === undefined ? {} : { metric }) });
   } catch (error) {
     if (error instanceof ReportInputError) throw new UsageError(error.message);
     if (error instanceof ChartFontMissingError) {
@@ -44,7 +46,7 @@ function timing(report: WrittenReport): string {
 }
 
 export async function reportCommand(dir: string, flags: ReportFlags): Promise<void> {
-  const report = await produce(dir, flags.out);
+  const report = await produce(dir, flags.out, flags.metric);
   if (!report) return;
   if (!flags.quiet) process.stderr.write(summary(report));
   if (flags.timing) process.stderr.write(timing(report));

@@ -1,17 +1,22 @@
 import './zod-jitless.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { runsOnFastPath } from '../sim/fast-simulation.js';
-import { runScenario, type ReplicationDetails } from '../sim/run-scenario.js';
+import { estimateScenario } from '../sim/resource-estimate.js';
+import type { ReplicationDetails } from '../sim/run-scenario.js';
+import { scenarioSlo } from '../slo/plan.js';
 import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { formatSummaryJson } from '../output/summary-json.js';
 import { formatTable } from '../output/table.js';
-import { writeOutputFiles, writeRunOutputs } from '../output/write-files.js';
+import { checkOutputFolder } from '../output/result-folder.js';
+import { writeRunOutputs } from '../output/write-files.js';
+import { DEFAULT_PLUGIN_TIMEOUT_MS, type PluginFlags } from './plugin-flags.js';
 import { createProgress } from './progress.js';
+import { prepareScenarioRun } from './scenario-runner.js';
+import { checkResources, plural, type ResourceFlags } from './resource-limits.js';
 
-export interface RunFlags {
+export interface RunFlags extends ResourceFlags, PluginFlags {
   out?: string;
   set: string[];
   seed?: number;
@@ -35,39 +40,46 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   const set = [...flags.set];
   if (flags.seed !== undefined) set.push(`seed=${flags.seed}`);
   if (flags.replications !== undefined) set.push(`replications=${flags.replications}`);
-  const { scenario, warnings } = loadScenarioFile(file, { set });
+  const loaded = loadScenarioFile(file, { set });
+  const { scenario, warnings } = loaded;
   if (!flags.quiet) for (const warning of warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
-  // Plug-in balancer modules are imported (asynchronously) before the synchronous run.
-  const plugins = await loadBalancerPlugins(scenario);
+  // Events and time series are recorded when there is something to see in them: faults,
+  // detectors or retries (or when asked for); fault-free runs keep the fast path.
+  const recordDetails = flags.timeseries === true || !runsOnFastPath(scenario, {});
+  // Work, memory and where the results go are checked before the work, not after it.
+  const estimate = estimateScenario(scenario, [scenario.balancer], { details: recordDetails });
+  const note = checkResources(estimate, flags, { problemAt: loaded.problemAt, simulations: plural(scenario.replications, 'replication') });
+  if (note !== undefined && !flags.quiet) process.stderr.write(`meshsim: ${note}\n`);
+  const dir = flags.out ?? join('out', outputFolderName(scenario.name));
+  checkOutputFolder(dir);
+  // Plug-ins are imported and checked on a worker thread, where they then run (scenario-runner.ts).
+  const runner = await prepareScenarioRun(scenario, [scenario.balancer], {
+    details: recordDetails,
+    pluginTimeout: flags.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_MS,
+  });
 
   const progress = createProgress(scenario.name, !flags.quiet);
   const started = performance.now();
-  // Events and time series are recorded when there is something to see in them: faults,
-  // detectors or retries (or when asked for); fault-free runs keep the fast path.
-  const details: ReplicationDetails[] = [];
-  const recordDetails = flags.timeseries === true || !runsOnFastPath(scenario, {});
   let result;
+  let details: ReplicationDetails[];
   try {
-    result = runScenario(scenario, {
-      createBalancer: plugins.createBalancer,
-      label: plugins.label,
-      onReplication: (done, total) => progress.update(done, total),
-      ...(recordDetails ? { onDetails: (d: ReplicationDetails) => details.push(d) } : {}),
-    });
+    ({ result, details } = await runner.run({ labels: runner.labels, onReplication: (done, total) => progress.update(done, total) }));
   } finally {
     progress.stop();
+    await runner.close();
   }
   const simulationSeconds = (performance.now() - started) / 1000;
-  const dir = flags.out ?? join('out', outputFolderName(scenario.name));
-  const written = writeRunOutputs(dir, result, scenario);
-  if (recordDetails) {
-    written.push(
-      ...writeOutputFiles(dir, [
-        [EVENTS_CSV, formatEventsCsv(details)],
-        [TIMESERIES_CSV, formatTimeseriesCsv(details)],
-      ]),
-    );
-  }
+  const written = writeRunOutputs(
+    dir,
+    result,
+    scenario,
+    recordDetails
+      ? [
+          [EVENTS_CSV, formatEventsCsv(details)],
+          [TIMESERIES_CSV, formatTimeseriesCsv(details)],
+        ]
+      : [],
+  );
 
   if (flags.timing) {
     const simulated = result.results.reduce((sum, r) => sum + r.replicationMetrics.reduce((a, m) => a + m.arrived, 0), 0);
@@ -81,7 +93,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<void> {
   if (flags.format === 'json') {
     process.stdout.write(formatSummaryJson(result));
   } else {
-    process.stdout.write(formatTable(result, { color: process.stdout.isTTY === true }));
+    const options = { color: process.stdout.isTTY === true, slo: scenarioSlo(scenario), ...(scenario.timeout === undefined ? {} : { timeout: scenario.timeout }) };
+    process.stdout.write(formatTable(result, options));
     if (!flags.quiet) process.stderr.write(`meshsim: wrote ${written.join(', ')}\n`);
   }
   // After the results are out; loaded only when asked for, as vega and resvg take most of a second.

@@ -8,10 +8,12 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { checkOutputFolder } from '../output/result-folder.js';
 import { formatScenarioJson } from '../output/scenario-json.js';
 import { writeSweepOutputs } from '../output/sweep-files.js';
 import { formatSweepTable } from '../output/sweep-table.js';
-import { inProcessRunner, runCells, workUnits, type UnitRunner } from '../sweep/run-cells.js';
+import { combineEstimates, estimateScenario } from '../sim/resource-estimate.js';
+import { inProcessRunner, runCells, usesPlugins, workUnits, type CellPlan, type UnitRunner } from '../sweep/run-cells.js';
 import { inShard } from '../sweep/grid.js';
 import { sweepResult } from '../sweep/sweep-result.js';
 import type { ShardSpec } from '../sweep/types.js';
@@ -19,10 +21,12 @@ import { createSweepProgress } from './progress.js';
 import { outputFolderName } from './run-command.js';
 import { parseBalancerSpecs } from './strategies.js';
 import { parseParamFlags, parseShard } from './sweep-params.js';
-import { resolveSweepPlan } from './sweep-plan.js';
+import { labelPluginCells, resolveSweepPlan, type SweepPlan } from './sweep-plan.js';
+import { checkResources, plural, type ResourceFlags } from './resource-limits.js';
+import { DEFAULT_PLUGIN_TIMEOUT_MS, type PluginFlags } from './plugin-flags.js';
 import { createWorkerPool } from './worker-pool.js';
 
-export interface SweepFlags {
+export interface SweepFlags extends ResourceFlags, PluginFlags {
   param: string[];
   balancers: string[];
   workers?: number;
@@ -69,23 +73,36 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   if (flags.seed !== undefined) set.push(`seed=${flags.seed}`);
   if (flags.replications !== undefined) set.push(`replications=${flags.replications}`);
 
-  const plan = await resolveSweepPlan({ file, set, params, balancers });
+  const plan = resolveSweepPlan({ file, set, params, balancers });
   if (!flags.quiet) for (const warning of plan.warnings) process.stderr.write(`meshsim: warning: ${warning}\n`);
   const cells = plan.cells.filter((c) => inShard(c.index, shard));
   const units = workUnits(cells).length;
   const threads = Math.max(1, Math.min(flags.workers ?? availableParallelism(), units));
+  checkSweepResources(plan, cells, threads, flags);
+  const dir = flags.out ?? defaultOutput(plan.base.name, shard);
+  checkOutputFolder(dir);
 
+  // One thread of built-in balancers runs in this process: no pool to start, and the numbers are
+  // the same. Plug-ins run on worker threads however many there are, under the watchdog.
+  const plugins = plan.cells.some((c) => usesPlugins(c.strategies));
+  const pool =
+    threads > 1 || plugins
+      ? await createWorkerPool(cells, {
+          threads,
+          pluginTimeout: flags.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_MS,
+          describeUnit: (unit) => `in cell ${cells[unit.cell]!.index}, ${cells[unit.cell]!.labels[unit.strategy]}, replication ${unit.replication}`,
+        })
+      : undefined;
   const interrupt = interruptHandling(flags.quiet === true);
   const progress = createSweepProgress(plan.base.name, !flags.quiet);
-  // One thread runs in this process: no pool to start, and the numbers are the same.
-  const pool = threads > 1 ? await createWorkerPool(cells, threads) : undefined;
-  const runUnit: UnitRunner = pool?.runUnit ?? inProcessRunner(cells);
-  // A few tasks queued per thread so no thread waits for the main thread between units.
-  const concurrency = pool === undefined ? 1 : 2 * threads;
-  // Every unit in flight listens to the abort signal; that many listeners is expected, not a leak.
-  setMaxListeners(concurrency + 10, interrupt.abort);
   let outcome;
   try {
+    if (pool !== undefined) await labelPluginCells(plan, pool.labels);
+    const runUnit: UnitRunner = pool?.runUnit ?? inProcessRunner(cells);
+    // A few tasks queued per thread so no thread waits for the main thread between units.
+    const concurrency = pool === undefined ? 1 : 2 * threads;
+    // Every unit in flight listens to the abort signal; that many listeners is expected, not a leak.
+    setMaxListeners(concurrency + 10, interrupt.abort);
     outcome = await runCells(cells, {
       runUnit,
       concurrency,
@@ -100,7 +117,6 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
   }
 
   const sweep = sweepResult({ base: plan.base, params, strategies: plan.strategies, shard, outcome });
-  const dir = flags.out ?? defaultOutput(plan.base.name, shard);
   const written = writeSweepOutputs(dir, sweep, formatScenarioJson(plan.base));
   process.stdout.write(formatSweepTable(sweep));
   if (outcome.interrupted) {
@@ -110,4 +126,15 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<voi
     process.stderr.write(`meshsim: wrote ${written.join(', ')}\n`);
   }
   if (flags.report) await (await import('./report-command.js')).reportAfterResults(dir, flags);
+}
+
+/** The pre-run check over this run's cells; a refusal is blamed on the heaviest cell's keys. */
+function checkSweepResources(plan: SweepPlan, cells: readonly CellPlan[], threads: number, flags: SweepFlags): void {
+  const estimates = cells.map((c) => estimateScenario(c.scenario, c.strategies));
+  const estimate = combineEstimates(estimates);
+  const heaviest = estimates.reduce((best, e, i) => (e.events > estimates[best]!.events ? i : best), 0);
+  const problemAt = plan.problemAt[plan.cells.indexOf(cells[heaviest]!)] ?? ((_path, message) => ({ message }));
+  const simulations = `${plural(estimate.simulations, 'simulation')} over ${plural(cells.length, 'cell')}`;
+  const note = checkResources(estimate, flags, { problemAt, threads, simulations });
+  if (note !== undefined && !flags.quiet) process.stderr.write(`meshsim: ${note}\n`);
 }

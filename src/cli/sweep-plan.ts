@@ -2,13 +2,16 @@
  * Resolves every cell of a sweep through the scenario loader before anything runs: each cell
  * is the base scenario with its parameter values applied as `--set` overrides, so a bad value
  * fails the whole sweep at once with a normal input error naming its `--param`, and every
- * shard resolves the same grid (the strategy list then does not depend on the shard).
+ * shard resolves the same grid (the strategy list then does not depend on the shard). Cells
+ * with plug-in balancers get their labels from a worker thread (labelPluginCells), as plug-in
+ * code never runs on the main thread.
  */
 import './zod-jitless.js';
 import type { BalancerConfig } from '../balancers/configs.js';
+import { balancerLabel } from '../balancers/registry.js';
 import { uniqueLabels } from '../analysis/compare.js';
-import { loadBalancerPlugins } from '../plugins/load-plugins.js';
 import { formatProblem, ScenarioError, type ScenarioProblem } from '../scenario/errors.js';
+import type { KeyPath } from '../scenario/issues.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
 import { cellCoordinates, cellParams, gridSize } from '../sweep/grid.js';
@@ -24,6 +27,8 @@ export interface SweepPlan {
   strategies: string[];
   /** Warnings of the base scenario, then those only some cells have (prefixed with the cell). */
   warnings: string[];
+  /** Per cell (in `cells` order): a problem about a key of its scenario, blamed on the `--param` that set it. */
+  problemAt: Array<(path: KeyPath, message: string) => ScenarioProblem>;
 }
 
 export interface SweepPlanInput {
@@ -53,20 +58,23 @@ function describeCell(params: Record<string, unknown>): string {
     .join(', ');
 }
 
-export async function resolveSweepPlan(input: SweepPlanInput): Promise<SweepPlan> {
+export function resolveSweepPlan(input: SweepPlanInput): SweepPlan {
   const { scenario: base, warnings: baseWarnings } = loadScenarioFile(input.file, { set: input.set });
   const warnings = [...baseWarnings];
   const problems = new Set<string>();
   const cells: CellPlan[] = [];
+  const problemAt: SweepPlan['problemAt'] = [];
   const size = gridSize(input.params);
   for (let index = 0; index < size; index++) {
     const coordinates = cellCoordinates(input.params, index);
     const byArgument = new Map<string, ParamFlag>();
     input.params.forEach((p, i) => byArgument.set(`${p.path}=${p.texts[coordinates[i]!]}`, p));
     let scenario: Scenario;
+    let locate: (path: KeyPath, message: string) => ScenarioProblem;
     try {
       const loaded = loadScenarioFile(input.file, { set: [...input.set, ...byArgument.keys()] });
       scenario = loaded.scenario;
+      locate = (path, message) => ({ message: blameParam(loaded.problemAt(path, message), byArgument) });
       const params = cellParams(input.params, index);
       for (const warning of loaded.warnings) {
         if (!baseWarnings.includes(warning)) warnings.push(`cell ${index} (${describeCell(params)}): ${warning}`);
@@ -78,18 +86,33 @@ export async function resolveSweepPlan(input: SweepPlanInput): Promise<SweepPlan
       continue;
     }
     const strategies = strategiesOf(scenario, input.balancers);
-    // Plug-in modules are imported and their options checked here, so a bad one is an input
-    // error before anything runs; worker threads import them again (sweep-worker.ts).
-    const plugins = await loadBalancerPlugins(scenario, { strategies });
-    const labels = uniqueLabels(strategies.map(plugins.label));
-    const cell: CellPlan = { index, params: cellParams(input.params, index), scenario, strategies, labels };
-    if (usesPlugins(strategies)) cell.createBalancer = plugins.createBalancer;
-    cells.push(cell);
+    // Plug-ins are labelled later, on a worker thread (labelPluginCells): their code never runs here.
+    const labels = usesPlugins(strategies) ? [] : uniqueLabels(strategies.map(balancerLabel));
+    cells.push({ index, params: cellParams(input.params, index), scenario, strategies, labels });
+    problemAt.push(locate);
   }
   if (problems.size > 0) throw new ScenarioError([...problems].map((message) => ({ message })));
   warnings.push(...ineffectiveBalancerParams(input, base));
-  const strategies = [...new Set(cells.flatMap((c) => c.labels))];
-  return { base, cells, strategies, warnings };
+  return { base, cells, strategies: unionOfLabels(cells), warnings, problemAt };
+}
+
+/**
+ * Labels the cells whose strategies include plug-ins, with `label` (a worker pool's: it imports
+ * and checks the modules, and throws their problems as input errors), before anything runs.
+ */
+export async function labelPluginCells(plan: SweepPlan, label: (cells: CellPlan[]) => Promise<string[][]>): Promise<void> {
+  const pluginCells = plan.cells.filter((c) => usesPlugins(c.strategies));
+  if (pluginCells.length === 0) return;
+  const labels = await label(pluginCells);
+  pluginCells.forEach((cell, i) => {
+    cell.labels = uniqueLabels(labels[i]!);
+  });
+  plan.strategies = unionOfLabels(plan.cells);
+}
+
+/** Every strategy label of the grid, in order of first appearance. */
+function unionOfLabels(cells: readonly CellPlan[]): string[] {
+  return [...new Set(cells.flatMap((c) => c.labels))];
 }
 
 /** A swept `balancer` path changes nothing when the strategies come from elsewhere: say so. */

@@ -25,7 +25,8 @@ const scratch = new Float64Array(1);
 const scratchWords = new Uint32Array(scratch.buffer);
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: high word is [1]
 
-const OCTAVES = EXP_MAX - EXP_MIN + 1;
+/** Binary octaves the histograms span (2^-20 ms to 2^31 ms). */
+export const OCTAVES = EXP_MAX - EXP_MIN + 1;
 
 export class LatencyHistogram {
   /** blocks[octave][sub]: counts per bucket; null until a value lands in the octave. */
@@ -103,7 +104,12 @@ export class LatencyHistogram {
   }
 }
 
-function bucketOf(value: number, subBits: number): number {
+/**
+ * The bucket of a positive value at `subBits` of precision: (octave << subBits) | sub, from 0
+ * to (OCTAVES << subBits) − 1. Histograms of the same precision share bucket boundaries, so
+ * their counts add and subtract bucket by bucket (window-latencies.ts merges them that way).
+ */
+export function bucketOf(value: number, subBits: number): number {
   scratch[0] = value;
   const high = scratchWords[HIGH]!;
   let exponent = high >>> 20;
@@ -118,7 +124,8 @@ function bucketOf(value: number, subBits: number): number {
   return ((exponent - EXP_MIN) << subBits) | sub;
 }
 
-function bucketMidpoint(bucket: number, subBits: number): number {
+/** The midpoint of a bucket: within 2^-(subBits+1) of any value the bucket holds, relatively. */
+export function bucketMidpoint(bucket: number, subBits: number): number {
   const subCount = 1 << subBits;
   const exponent = (bucket >>> subBits) + EXP_MIN - 1023;
   const sub = bucket & (subCount - 1);

@@ -7,6 +7,7 @@ export interface LatencyMetrics {
   mean: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   p999: number;
   max: number;
@@ -33,17 +34,31 @@ export interface ReplicationMetrics {
   rejected: number;
   /** Counted requests still unfinished when the run stopped (only with `drain`). */
   inFlightAtEnd: number;
-  /** Counted requests answered (completed, failed or rejected: not timed out) per second of the counted window. */
-  throughput: number;
-  /** Successful counted requests per second of the counted window. */
+  /** Counted requests per second of the counted window: the load offered. */
+  offered: number;
+  /** Completed counted requests per second of the counted window. */
   goodput: number;
   /** Completed over counted. */
   availability: number;
-  /** Latency of completed counted requests, from arrival at the client to the response. */
+  /**
+   * Latency of completed counted requests, from arrival at the client to the response. A
+   * timed-out request has none, so with timeouts these are censored (see analysis/censoring.ts).
+   */
   latency: LatencyMetrics;
+  /**
+   * Of the requests each instance served per unit of its capacity (perInstance / speed), so
+   * an equal split over instances of unequal speed counts as imbalanced.
+   */
   imbalance: { maxOverMean: number; cov: number };
   /** Counted requests served (completed service) per instance. */
   perInstance: number[];
+  /**
+   * ρ: service time of the counted requests begun at the instances, over the servers' time in
+   * the counted window. Above 1 at an instance, its backlog outlasted the window.
+   */
+  utilisation: number;
+  /** ρ of each instance (service time at its own speed over concurrency × counted window). */
+  perInstanceUtilisation: number[];
   /** f: instances with a fault at some point of the counted window. */
   faultyInstances: number;
   detection: {
@@ -52,7 +67,7 @@ export interface ReplicationMetrics {
     /** ms from a fault's start to its first detection by any mechanism; NaN when none was detected. */
     meanTimeToDetect: number;
     maxTimeToDetect: number;
-    /** Faults never detected while active. */
+    /** Faults never detected while active; NaN when no detector is configured (nothing could detect them). */
     missed: number;
     /** Unhealthy marks, ejections or suspicions of an instance with no active fault. */
     falsePositives: number;
@@ -65,6 +80,18 @@ export interface ReplicationMetrics {
     /** ms from a fault's start until its instance serves and every client has it in rotation again. */
     meanTimeToRecover: number;
     maxTimeToRecover: number;
+    /** Faults not back in rotation by the end of the counted window (a fault still active then counts). */
+    unrecovered: number;
+    /** Fault incidents (overlapping faults form one) in the counted window. */
+    incidents: number;
+    /**
+     * ms, the longest over incidents from the fault's start until every window of the SLO's
+     * per-window objectives held again (src/slo); NaN without incidents that recovered or without
+     * a per-window objective.
+     */
+    serviceTimeToRecover: number;
+    /** Incidents after which the SLO's windows did not all hold again before the run ended. */
+    serviceUnrecovered: number;
     /** Restarts by the supervisor. */
     restarts: number;
   };
@@ -79,6 +106,9 @@ export interface ReplicationMetrics {
     attempts: number;
     maxAttemptsPerRequest: number;
   };
+
+  /** The scenario's SLO (its `slo:`, or the default) judged on this replication. */
+  slo: SloMetrics;
 
   /** Simulated time at the end of the run (ms). */
   simulatedTime: number;
@@ -156,4 +186,21 @@ export interface MembershipMetrics {
     meanScaleUpToRoutable: number;
     maxScaleUpToRoutable: number;
   };
+}
+
+/** An SLO verdict as numbers (summaries average them: `met` becomes the share of replications). */
+export interface SloMetrics {
+  /** 1 when every objective holds, else 0. */
+  met: number;
+  /** The least margin over the objectives (negative when violated). */
+  margin: number;
+  /** Per objective, in the SLO's order. */
+  objectives: SloObjectiveMetrics[];
+}
+
+export interface SloObjectiveMetrics {
+  met: number;
+  margin: number;
+  /** The SLI where the margin was least: the worst window, fault or the run; NaN when nothing was judged. */
+  value: number;
 }

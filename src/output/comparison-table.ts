@@ -40,7 +40,8 @@ const COLUMNS: ReadonlyArray<{ header: string; align: 'left' | 'right'; cell: (r
   { header: 'B', align: 'right', cell: (r) => value(r.baselineMean, r.metric) },
   { header: 'A − B ± 95 %', align: 'right', cell: differenceText },
   { header: 'relative', align: 'right', cell: (r) => relativeText(r.relativeDifference) },
-  { header: 'verdict', align: 'left', cell: (r) => r.verdict },
+  // A verdict that cannot be read alone says why beside it (analysis/compare.ts).
+  { header: 'verdict', align: 'left', cell: (r) => (r.caveat === '' ? r.verdict : `${r.verdict} (${r.caveat})`) },
 ];
 
 export interface ComparisonTableOptions {
@@ -82,13 +83,17 @@ export function comparisonNotes(rows: readonly ComparisonRow[], replications: nu
       'flagged by chance. R has no better direction (A higher / B higher).',
     );
   }
-  const availabilityDiffers = rows.some(
-    (r) => r.metric === 'availability' && (r.verdict === 'A better' || r.verdict === 'B better'),
-  );
-  if (availabilityDiffers) {
+  if (rows.some((r) => r.caveat.includes('completed requests only'))) {
     notes.push(
-      'Availability differs: latency covers completed requests only, so a strategy that loses its slowest requests',
-      'can show lower latency. Read latency together with availability, timedOut and rejected.',
+      '(completed requests only): the two strategies’ availability differs, and latency covers completed requests only,',
+      'so the one that loses its slowest requests shows a lower latency. The ranking above goes by the SLO and',
+      'availability first.',
+    );
+  }
+  if (rows.some((r) => r.caveat.includes('censored'))) {
+    notes.push(
+      '(censored by the timeout): so many requests timed out that this percentile of all requests is at the timeout or',
+      'beyond; the value shown is of completed requests only, a lower bound.',
     );
   }
   return notes;

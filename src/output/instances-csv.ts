@@ -10,7 +10,7 @@ import type { RunResult, StrategyResult } from '../analysis/types.js';
 import type { InstanceAttributes } from '../scenario/instance-attributes.js';
 import type { SweepResult } from '../sweep/types.js';
 import { csvCell, csvText } from './csv-cells.js';
-import { sweepParamColumns } from './sweep-columns.js';
+import { interruptedColumn, sweepParamColumns } from './sweep-columns.js';
 
 const INSTANCE_COLUMNS = ['strategy', 'replication', 'instance', 'served', 'speed', 'weight', 'zone'] as const;
 
@@ -43,10 +43,12 @@ export function formatInstancesCsv(run: RunResult, instances: readonly InstanceA
 /** The text of a sweep's instances.csv: every finished cell, in cell order. */
 export function formatSweepInstancesCsv(sweep: SweepResult): string {
   const paramColumns = sweepParamColumns(sweep.params);
-  const rows: string[][] = [['cell', ...paramColumns.map((c) => c.name), ...INSTANCE_COLUMNS]];
+  const mark = interruptedColumn(sweep);
+  const rows: string[][] = [[...mark.header, 'cell', ...paramColumns.map((c) => c.name), ...INSTANCE_COLUMNS]];
   for (const cell of sweep.cells) {
-    const prefix = [String(cell.index), ...paramColumns.map((c) => csvCell(cell.params[c.path]))];
-    rows.push(...instanceRows(cell.results, cell.instances, prefix));
+    const prefix = [...mark.cells, String(cell.index), ...paramColumns.map((c) => csvCell(cell.params[c.path]))];
+    // One push per row: a spread of millions of rows would overflow the stack.
+    for (const row of instanceRows(cell.results, cell.instances, prefix)) rows.push(row);
   }
   return csvText(rows);
 }

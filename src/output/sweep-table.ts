@@ -25,20 +25,21 @@ function availability(r: StrategyResult): string {
 
 export function formatSweepTable(sweep: SweepResult): string {
   const params = sweepParamColumns(sweep.params);
-  const header = ['cell', ...params.map((p) => p.name), 'strategy', 'throughput/s', 'availability', 'p50 ms', 'p99 ms'];
-  const rightAligned = new Set(['cell', 'throughput/s', 'availability', 'p50 ms', 'p99 ms']);
+  const header = ['cell', ...params.map((p) => p.name), 'strategy', 'SLO met', 'availability', 'goodput/s', 'p50 ms', 'p99 ms'];
+  const rightAligned = new Set(['cell', 'SLO met', 'availability', 'goodput/s', 'p50 ms', 'p99 ms']);
   const rows = sweep.cells.flatMap((cell) =>
     cell.results.map((r) => [
       String(cell.index),
       ...params.map((p) => csvCell(cell.params[p.path])),
       r.label,
-      formatSignificant(getMetric(r.metrics, 'throughput'), 4),
+      `${r.replicationMetrics.filter((m) => getMetric(m, 'slo.met') === 1).length}/${r.replicationMetrics.length}`,
       availability(r),
+      formatSignificant(getMetric(r.metrics, 'goodput'), 4),
       withCi(r, 'latency.p50'),
       withCi(r, 'latency.p99'),
     ]),
   );
-  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((row) => [...row[i]!].length)));
+  const widths = header.map((h, i) => rows.reduce((most, row) => Math.max(most, [...row[i]!].length), [...h].length));
   const line = (cells: readonly string[]) =>
     cells
       .map((text, i) => {

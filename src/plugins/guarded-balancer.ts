@@ -1,19 +1,21 @@
 /**
  * A plug-in's balancer behind a thin guard: an exception inside it, or a pick that is not an
  * endpoint id, stops the run with a message naming the module and the method, instead of
- * surfacing as an internal error of the simulator (or silently corrupting its arrays). The
- * cost is one call and one set lookup per pick, paid only by plug-ins.
+ * surfacing as an internal error of the simulator (or silently corrupting its arrays). With a
+ * PluginCallWatch, every call is also marked for the CLI's watchdog. The cost is one call and
+ * one set lookup per pick (and two stores with a watch), paid only by plug-ins.
  *
  * Optional methods are present on the guard only when the plug-in has them, because the
  * simulator checks for them once to decide which feedback to compute.
  */
 import type { Balancer, BackendReport, Endpoint, PickContext } from '../balancers/types.js';
 import { renderValue } from '../scenario/render-value.js';
+import { watched, type PluginActivity, type PluginCallWatch } from './call-watch.js';
 import { BalancerPluginError, describeThrown } from './errors.js';
 import type { LoadedBalancerPlugin } from './plugin-module.js';
 
 /** The balancer `create` returned, checked and guarded; throws BalancerPluginError when it is not a Balancer. */
-export function guardPluginBalancer(created: unknown, plugin: LoadedBalancerPlugin): Balancer {
+export function guardPluginBalancer(created: unknown, plugin: LoadedBalancerPlugin, watch?: PluginCallWatch): Balancer {
   const fail = (message: string, cause?: unknown): BalancerPluginError =>
     new BalancerPluginError([{ file: plugin.display, message }], { cause });
   const inner = created as Partial<Balancer> | null | undefined;
@@ -22,9 +24,9 @@ export function guardPluginBalancer(created: unknown, plugin: LoadedBalancerPlug
     throw fail(`expected create() to return a Balancer with methods setEndpoints(endpoints) and pick(ctx), found ${found}`);
   }
   const balancer = inner as Balancer;
-  const call = <T>(method: string, run: () => T): T => {
+  const call = <T>(method: PluginActivity, run: () => T): T => {
     try {
-      return run();
+      return watched(watch, plugin.path, method, run);
     } catch (error) {
       if (error instanceof BalancerPluginError) throw error;
       throw fail(`${method} threw ${describeThrown(error, plugin.url)}`, error);

@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { BalancerPlugin, PluginOptionsSchema } from '../balancers/plugin.js';
+import { watchedAsync, type PluginCallWatch } from './call-watch.js';
 import { describeThrown } from './errors.js';
 import { importModule } from '../platform/import-module.js';
 
@@ -27,11 +28,11 @@ export type ImportOutcome = { readonly plugin: LoadedBalancerPlugin } | { readon
 
 const SHAPE = 'export default { create(options, deps) { … } } (see docs/balancers.md)';
 
-export async function importBalancerPlugin(path: string, display: string): Promise<ImportOutcome> {
+export async function importBalancerPlugin(path: string, display: string, watch?: PluginCallWatch): Promise<ImportOutcome> {
   const url = pathToFileURL(path).href;
   let namespace: Record<string, unknown>;
   try {
-    namespace = await importModule(url);
+    namespace = await watchedAsync(watch, path, 'import', () => importModule(url));
   } catch (error) {
     const described = describeThrown(error, url);
     // Node reports where an ES module's syntax error is only on the console, not in the error.

@@ -6,6 +6,9 @@
 import type { z } from 'zod';
 import type { PluginBalancerConfig } from '../balancers/configs.js';
 import { describeIssues, type KeyPath } from '../scenario/issues.js';
+import { renderValue } from '../scenario/render-value.js';
+import { watched, type PluginCallWatch } from './call-watch.js';
+import { describeThrown } from './errors.js';
 import type { LoadedBalancerPlugin } from './plugin-module.js';
 
 export type PluginOptions = Record<string, unknown>;
@@ -19,18 +22,34 @@ export interface OptionsIssue {
 export function parsePluginOptions(
   plugin: LoadedBalancerPlugin,
   config: PluginBalancerConfig,
+  watch?: PluginCallWatch,
 ): { readonly options: PluginOptions } | { readonly issues: readonly OptionsIssue[] } {
   const { kind: _kind, module: _module, ...raw } = config;
-  if (plugin.config === undefined) return { options: structuredClone(raw) };
-  let result: ReturnType<NonNullable<LoadedBalancerPlugin['config']>['safeParse']>;
+  const schema = plugin.config;
+  if (schema === undefined) return { options: structuredClone(raw) };
+  let result: unknown;
   try {
-    result = plugin.config.safeParse(raw);
+    result = watched(watch, plugin.path, 'config.safeParse()', () => schema.safeParse(raw));
   } catch (error) {
-    return { issues: [{ path: [], message: `config.safeParse threw ${(error as Error).message}` }] };
+    return { issues: [{ path: [], message: `${plugin.display}: config.safeParse threw ${describeThrown(error, plugin.url)}` }] };
+  }
+  // A validator of the plug-in's own making may return anything: check the zod-like shape.
+  const outcome = result as { success?: unknown; data?: unknown; error?: { issues?: unknown } } | null;
+  if (outcome === null || typeof outcome !== 'object' || typeof outcome.success !== 'boolean') {
+    return { issues: [{ path: [], message: `${plugin.display}: expected config.safeParse to return { success, data } or { success, error }, found ${renderValue(result)}` }] };
   }
   // Whatever the schema produced, even a transformed value: the plug-in defined it.
-  if (result.success) return { options: result.data };
-  return { issues: wordIssues(plugin.config, result.error.issues, raw) };
+  if (outcome.success) return { options: outcome.data as PluginOptions };
+  const issues = outcome.error?.issues;
+  if (!Array.isArray(issues) || issues.length === 0 || !issues.every(isIssue)) {
+    return { issues: [{ path: [], message: `${plugin.display}: config.safeParse rejected the options without saying why (no error.issues)` }] };
+  }
+  return { issues: wordIssues(plugin.config, issues, raw) };
+}
+
+function isIssue(issue: unknown): issue is { path: readonly PropertyKey[]; message: string } {
+  const candidate = issue as { path?: unknown; message?: unknown } | null;
+  return candidate !== null && typeof candidate === 'object' && Array.isArray(candidate.path) && typeof candidate.message === 'string';
 }
 
 /**

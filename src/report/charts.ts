@@ -1,15 +1,23 @@
 /**
  * Which charts a results folder gets. Each chart appears only when its data is there: latency
- * percentiles and requests per instance for a run or compare, latency versus the parameter
- * for a sweep, and the fault charts once runs produce detection metrics, timeseries.csv and
- * events.csv. Every chart gets the same strategy colours.
+ * percentiles and requests per instance for a run or compare, latency and availability with
+ * goodput versus the parameter for a sweep, the fault charts once runs produce detection
+ * metrics, timeseries.csv and events.csv, and a chart of any one metric on request
+ * (`--metric`). Every chart gets the same strategy colours.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportInputs } from './inputs.js';
 import { detectRecoverRows, detectRecoverSpec } from './specs/detect-recover-times.js';
 import { faultTimeseriesData, faultTimeseriesSpec } from './specs/fault-timeseries.js';
 import { latencyPercentileRows, latencyPercentilesSpec } from './specs/latency-percentiles.js';
-import { latencyVsParameterRows, latencyVsParameterSpec } from './specs/latency-vs-parameter.js';
+import {
+  SERVED_PANELS,
+  latencyVsParameterRows,
+  latencyVsParameterSpec,
+  parameterRows,
+  parameterSpec,
+} from './specs/latency-vs-parameter.js';
+import { metricByStrategySpec, metricRows } from './specs/metric-by-strategy.js';
 import {
   attributesFromScenario,
   instanceCount,
@@ -33,12 +41,20 @@ export interface ReportChart {
 export const CHART_NAMES = [
   'latency-percentiles',
   'latency-vs-parameter',
+  'availability-vs-parameter',
+  'metric-vs-parameter',
+  'metric-by-strategy',
   'requests-per-instance',
   'fault-timeseries',
   'detect-recover-times',
 ] as const;
 
-export function reportCharts(inputs: ReportInputs): ReportChart[] {
+export interface ChartOptions {
+  /** Any metric path: adds its chart (versus the parameter, or by strategy). */
+  readonly metric?: string;
+}
+
+export function reportCharts(inputs: ReportInputs, options: ChartOptions = {}): ReportChart[] {
   const colors = strategyColors(inputs.strategies);
   const context: ChartContext = { scenario: inputs.scenarioName, seed: inputs.seed, replications: inputs.replications };
   const charts: ReportChart[] = [];
@@ -49,8 +65,26 @@ export function reportCharts(inputs: ReportInputs): ReportChart[] {
       charts.push({
         name: 'latency-vs-parameter',
         heading: `Latency versus ${data.parameter}`,
-        caption: 'Where each strategy’s median and tail bend upward as the parameter grows; bands are 95 % confidence intervals over replications.',
+        caption: 'Where each strategy’s median and tail bend upward as the parameter grows; bands (or bars) are 95 % confidence intervals over replications. Latency is of completed requests only: read it beside availability.',
         spec: latencyVsParameterSpec(data, colors, context),
+      });
+    }
+    const served = parameterRows(inputs.sweep.params, inputs.sweep.cells, SERVED_PANELS);
+    if (served && served.rows.length > 0) {
+      charts.push({
+        name: 'availability-vs-parameter',
+        heading: `Availability and goodput versus ${served.parameter}`,
+        caption: 'How many requests each strategy served: completed over counted, and completed per second. A strategy that loses requests can look fast on latency alone.',
+        spec: parameterSpec(served, colors, context, { title: `Availability and goodput versus ${served.parameter}` }),
+      });
+    }
+    const chosen = options.metric === undefined ? undefined : parameterRows(inputs.sweep.params, inputs.sweep.cells, [{ path: options.metric, label: options.metric, unit: options.metric, scale: 'linear' }]);
+    if (chosen && chosen.rows.length > 0) {
+      charts.push({
+        name: 'metric-vs-parameter',
+        heading: `${options.metric} versus ${chosen.parameter}`,
+        caption: `The metric asked for with --metric, mean and 95 % confidence interval per strategy.`,
+        spec: parameterSpec(chosen, colors, context, { title: `${options.metric} versus ${chosen.parameter}` }),
       });
     }
   }
@@ -61,9 +95,21 @@ export function reportCharts(inputs: ReportInputs): ReportChart[] {
     charts.push({
       name: 'latency-percentiles',
       heading: 'Latency percentiles',
-      caption: 'Median to p99.9 per strategy on a log scale; non-overlapping intervals are a first sign of a real difference (the comparison table tests it properly, on paired differences).',
+      caption: 'Median to p99.9 per strategy on a log scale, of completed requests only; non-overlapping intervals are a first sign of a real difference (the comparison table tests it properly, on paired differences).',
       spec: latencyPercentilesSpec(percentiles, colors, context),
     });
+  }
+
+  if (options.metric !== undefined && !inputs.sweep) {
+    const rows = metricRows(results, options.metric);
+    if (rows.length > 0) {
+      charts.push({
+        name: 'metric-by-strategy',
+        heading: `${options.metric} by strategy`,
+        caption: 'The metric asked for with --metric, mean and 95 % confidence interval per strategy.',
+        spec: metricByStrategySpec(rows, options.metric, colors, context),
+      });
+    }
   }
 
   const attributes = inputs.instances ?? attributesFromScenario(inputs.scenario);

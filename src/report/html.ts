@@ -10,6 +10,7 @@ import type { EmbedBundles } from './bundles.js';
 import type { ReportChart } from './charts.js';
 import type { ReportInputs } from './inputs.js';
 import { parameterText } from './specs/latency-vs-parameter.js';
+import { decisionHtml } from './decision.js';
 import { comparisonTableHtml, escapeHtml, lfrTableHtml, metricTablesHtml, type LfrRow } from './tables.js';
 
 /**
@@ -58,6 +59,12 @@ td.meaning { color: var(--muted); }
 td.verdict.better { color: #05603a; font-weight: 600; }
 td.verdict.worse { color: #b42318; font-weight: 600; }
 td.verdict.neutral { color: var(--muted); }
+p.recommendation { font-size: 17px; font-weight: 600; margin: 4px 0 8px; max-width: 1100px; }
+table.decision tr.pick td { font-weight: 600; }
+td.slo.met { color: #05603a; }
+td.slo.missed { color: #b42318; }
+td.slo.partly { color: #b54708; }
+td.why { max-width: 560px; }
 .table-scroll { overflow-x: auto; }
 details { margin: 8px 0 16px; }
 summary { cursor: pointer; color: var(--accent); }
@@ -110,8 +117,9 @@ function lfrSection(inputs: ReportInputs): string {
   const intro =
     '<p class="meta">L = T/S (requests per instance), F = f/S (instances faulty in the counted window), ' +
     'R = r/T (requests that failed an attempt and still succeeded), each with what is read beside it: ' +
-    'imbalance (busiest instance over the mean, coefficient of variation), mean time to detect a fault, ' +
-    'missed faults and false alarms, mean time until back in rotation, availability. ' +
+    'utilisation ρ and imbalance (busiest instance over the mean and coefficient of variation, of requests per unit of speed), ' +
+    'mean time to detect a fault, missed faults (– without a detector) and false alarms, mean time until the instance is back in ' +
+    'rotation and until every SLO window holds again (never: not by the end of arrivals), availability. ' +
     'Mean ± 95 % confidence half-width over replications.</p>';
   if (inputs.sweep) {
     const paths = inputs.sweep.params.map((p) => p.path);
@@ -170,7 +178,10 @@ export function renderReportHtml(inputs: ReportInputs, charts: readonly ReportCh
   const strategies = `${inputs.strategies.length} strateg${inputs.strategies.length === 1 ? 'y' : 'ies'}`;
   const meta = `${describeKind(inputs)} · ${strategies} · seed ${inputs.seed} · ${replications} · meshsim ${inputs.meshsimVersion}`;
 
-  const sections: Array<[string, string, string]> = [['lfr', 'Load, failure and recovery', lfrSection(inputs)]];
+  const sections: Array<[string, string, string]> = [];
+  const decision = decisionHtml(inputs);
+  if (decision !== undefined) sections.push(['decision', inputs.kind === 'sweep' ? 'Which strategy at each value, and why' : 'Which strategy, and why', decision]);
+  sections.push(['lfr', 'Load, failure and recovery', lfrSection(inputs)]);
   if (charts.length > 0) sections.push(['charts', 'Charts', chartsSection(charts)]);
   if (inputs.comparison && inputs.comparison.length > 0) {
     sections.push([

@@ -3,12 +3,15 @@
  * needs it. Only files that exist are read; optional ones (scenario.json, comparison.json,
  * timeseries.csv, events.csv) simply leave their part of the report out.
  *
+ * The folder must be one whole result (its meshsim-result.json manifest present and every file
+ * matching it, see src/output/result-folder.ts), and only the files the manifest lists are read.
  * Files are checked for the shape the report relies on, not fully validated: a folder that is
  * not a meshsim result gets one clear ReportInputError per problem instead of a stack trace.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult, StrategyResult } from '../analysis/types.js';
+import { readResultFolder, ResultFolderError } from '../output/result-folder.js';
 import { numberCell, parseCsv } from './csv.js';
 import type { EventRow, TimeseriesRow } from './specs/fault-timeseries.js';
 import type { SweepCell, SweepParameter } from './specs/latency-vs-parameter.js';
@@ -41,6 +44,8 @@ export interface ComparisonRow {
   ci95: number;
   relativeDifference: number;
   verdict: string;
+  /** Why a latency verdict cannot be read alone; empty when it can (and in files from before caveats). */
+  caveat: string;
 }
 
 export interface SweepResult {
@@ -66,6 +71,8 @@ export interface ReportInputs {
   run?: RunResult;
   sweep?: SweepResult;
   comparison?: ComparisonRow[];
+  /** The metric `compare` broke ties with (comparison.json's ranking), when known. */
+  rankingMetric?: string;
   /** The resolved scenario (scenario.json, or embedded in sweep.json). */
   scenario?: unknown;
   /** Per instance: speed, weight and zone (instances.csv). */
@@ -78,7 +85,7 @@ export interface ReportInputs {
 
 type Json = unknown;
 
-function isRecord(value: Json): value is Record<string, unknown> {
+export function isRecord(value: Json): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -147,8 +154,16 @@ function readComparison(path: string): ComparisonRow[] {
       ci95: num(row.ci95),
       relativeDifference: num(row.relativeDifference),
       verdict: String(row.verdict ?? ''),
+      caveat: String(row.caveat ?? ''),
     };
   });
+}
+
+/** comparison.json's tie-break metric, when it has a ranking. */
+function readRankingMetric(path: string): string | undefined {
+  const json = readJson(path);
+  const ranking = isRecord(json) ? json.ranking : undefined;
+  return isRecord(ranking) && typeof ranking.metric === 'string' ? ranking.metric : undefined;
 }
 
 const strategyColumn = (record: Record<string, string>): string | undefined => record.label ?? record.strategy;
@@ -221,7 +236,15 @@ export function readReportInputs(dir: string): ReportInputs {
   if (!existsSync(dir)) throw new ReportInputError(`${dir}: no such folder`);
   if (!statSync(dir).isDirectory()) throw new ReportInputError(`${dir}: not a folder (give the output folder of meshsim run, compare or sweep)`);
   const path = (name: string) => join(dir, name);
-  const has = (name: string) => existsSync(path(name));
+  // Only a whole result, and only the files of that result (a stray file of another run is ignored).
+  let listed: Set<string>;
+  try {
+    listed = new Set(readResultFolder(dir, ['run', 'compare', 'sweep']).files.map((f) => f.name));
+  } catch (error) {
+    if (error instanceof ResultFolderError) throw new ReportInputError(error.message);
+    throw error;
+  }
+  const has = (name: string) => listed.has(name);
   if (!has(INPUT_FILES.summary) && !has(INPUT_FILES.sweep)) {
     throw new ReportInputError(
       `${dir}: no meshsim results here (expected ${INPUT_FILES.summary} or ${INPUT_FILES.sweep}, as written by meshsim run, compare or sweep)`,
@@ -237,6 +260,10 @@ export function readReportInputs(dir: string): ReportInputs {
       ? sweep.scenario
       : undefined;
 
+  if (run !== undefined && run.results.length === 0) throw new ReportInputError(`${path(INPUT_FILES.summary)}: no strategy results to report`);
+  if (sweep !== undefined && sweep.cells.length === 0) {
+    throw new ReportInputError(`${path(INPUT_FILES.sweep)}: no finished cells to report (the sweep was interrupted before any cell finished)`);
+  }
   const head = (run ?? sweep)!;
   const strategies = run
     ? run.results.map((r) => r.label)
@@ -266,6 +293,8 @@ export function readReportInputs(dir: string): ReportInputs {
   if (run) inputs.run = run;
   if (sweep) inputs.sweep = sweep;
   if (comparison) inputs.comparison = comparison;
+  const rankingMetric = has(INPUT_FILES.comparison) ? readRankingMetric(path(INPUT_FILES.comparison)) : undefined;
+  if (rankingMetric !== undefined) inputs.rankingMetric = rankingMetric;
   if (scenario !== undefined) inputs.scenario = scenario;
   if (has(INPUT_FILES.instances)) inputs.instances = readInstances(path(INPUT_FILES.instances));
   if (has(INPUT_FILES.timeseries)) inputs.timeseries = readTimeseries(path(INPUT_FILES.timeseries), defaultStrategy);

@@ -30,27 +30,36 @@ export const METRIC_DESCRIPTIONS: Readonly<Record<string, string>> = {
   timedOut: 'requests timed out',
   rejected: 'requests rejected (queue full)',
   inFlightAtEnd: 'unfinished when the run stopped',
-  throughput: 'completed per second',
+  offered: 'counted requests per second (the load offered)',
+  goodput: 'completed requests per second',
   availability: 'completed / counted',
-  'latency.mean': 'ms',
+  utilisation: 'ρ: service time of counted requests over the servers’ time',
+  'latency.mean': 'ms, completed requests only',
   'latency.p50': 'ms',
   'latency.p90': 'ms',
+  'latency.p95': 'ms',
   'latency.p99': 'ms',
   'latency.p999': 'ms',
   'latency.max': 'ms',
-  'imbalance.maxOverMean': 'busiest instance over the mean',
-  'imbalance.cov': 'coefficient of variation of requests per instance',
+  'imbalance.maxOverMean': 'busiest instance over the mean, requests per unit of speed',
+  'imbalance.cov': 'coefficient of variation of requests per unit of speed',
   faultyInstances: 'instances faulty in the counted window (f)',
   'detection.meanTimeToDetect': 'ms, fault start to first detection',
   'detection.maxTimeToDetect': 'ms',
-  'detection.missed': 'faults never detected',
+  'detection.missed': 'faults never detected (– without a detector)',
   'detection.falsePositives': 'ejections or unhealthy marks without a fault',
   'recovery.recoveredRequests': 'requests that failed an attempt and succeeded (r)',
   'recovery.meanTimeToRecover': 'ms, fault start to back in rotation',
   'recovery.maxTimeToRecover': 'ms',
+  'recovery.unrecovered': 'faults not back in rotation by the end of arrivals',
+  'recovery.incidents': 'fault incidents (overlapping faults form one)',
+  'recovery.serviceTimeToRecover': 'ms, longest fault start to every SLO window holding again',
+  'recovery.serviceUnrecovered': 'incidents after which the SLO never held again',
   'recovery.restarts': 'instance restarts',
   'retries.sent': 'retries sent',
   'retries.budgetRefused': 'retries refused by the budget',
+  'slo.met': 'share of replications meeting every objective',
+  'slo.margin': 'least margin over the objectives (negative: violated)',
   simulatedTime: 'ms at the end of the run',
 };
 
@@ -59,6 +68,8 @@ export const METRIC_DESCRIPTIONS: Readonly<Record<string, string>> = {
  * shows a fraction (availability) in per cent.
  */
 export function metricCell(result: StrategyResult, path: string, percent = false): string {
+  const never = NEVER_WHEN[path];
+  if (never !== undefined && getMetric(result.metrics, never) > 0) return 'never';
   const scale = percent ? 100 : 1;
   const suffix = percent ? ' %' : '';
   const mean = scale * getMetric(result.metrics, path);
@@ -66,6 +77,13 @@ export function metricCell(result: StrategyResult, path: string, percent = false
   const ci = scale * (result.ci95[path] ?? NaN);
   return (Number.isFinite(ci) ? formatWithCi(mean, ci) : formatSignificant(mean, 4)) + suffix;
 }
+
+/** Recovery times shown as "never" when some fault (or incident) had not recovered by the end of arrivals. */
+const NEVER_WHEN: Readonly<Record<string, string>> = {
+  'recovery.meanTimeToRecover': 'recovery.unrecovered',
+  'recovery.maxTimeToRecover': 'recovery.unrecovered',
+  'recovery.serviceTimeToRecover': 'recovery.serviceUnrecovered',
+};
 
 function cell(text: string, className = 'num'): string {
   return `<td class="${className}">${escapeHtml(text)}</td>`;
@@ -77,6 +95,7 @@ const LFR_GROUPS: ReadonlyArray<{ title: string; columns: ReadonlyArray<{ path: 
     title: 'Load',
     columns: [
       { path: 'L', header: 'L = T/S' },
+      { path: 'utilisation', header: 'ρ' },
       { path: 'imbalance.maxOverMean', header: 'max/mean' },
       { path: 'imbalance.cov', header: 'CoV' },
     ],
@@ -95,6 +114,7 @@ const LFR_GROUPS: ReadonlyArray<{ title: string; columns: ReadonlyArray<{ path: 
     columns: [
       { path: 'R', header: 'R = r/T' },
       { path: 'recovery.meanTimeToRecover', header: 'recover (ms)' },
+      { path: 'recovery.serviceTimeToRecover', header: 'SLO back (ms)' },
       { path: 'availability', header: 'availability', percent: true },
     ],
   },
@@ -193,7 +213,7 @@ export function comparisonTableHtml(rows: readonly ComparisonRow[]): string {
       cell(number(r.baselineMean)),
       cell(Number.isFinite(r.difference) ? (Number.isFinite(r.ci95) ? formatWithCi(r.difference, r.ci95) : number(r.difference)) : '–'),
       cell(percent(r.relativeDifference)),
-      cell(r.verdict, `verdict ${verdictClass(r)}`),
+      cell(r.caveat === '' ? r.verdict : `${r.verdict} (${r.caveat})`, `verdict ${verdictClass(r)}`),
       '</tr>',
     ].join(''),
   );

@@ -2,18 +2,21 @@
  * `meshsim report` without the command line: read a results folder, draw its charts to SVG and
  * PNG, and write them with report.html into the report folder.
  *
- * Files are written to a temporary name and renamed, like every meshsim output, so a failed or
- * interrupted report never leaves a half-written file. Chart files of an earlier report that
- * this one does not draw (say a time series whose CSV is gone) are removed, so the folder never
- * shows charts of other data.
+ * The report folder is written like every meshsim result (src/output/result-folder.ts): files
+ * under temporary names, renamed, a manifest last, so a failed or interrupted report never
+ * leaves a half-written file. Chart files of an earlier report that this one does not draw
+ * (say a time series whose CSV is gone) are removed, so the folder never shows charts of other
+ * data; a new result in the folder above removes its report, which describes the old one.
  */
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../output/write-files.js';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { checkOutputFolder, writeResultFolder } from '../output/result-folder.js';
 import { readEmbedBundles } from './bundles.js';
 import { CHART_NAMES, reportCharts } from './charts.js';
 import { renderReportHtml } from './html.js';
-import { readReportInputs } from './inputs.js';
+import { ReportInputError, readReportInputs, type ReportInputs } from './inputs.js';
+import { unionMetricPaths } from '../analysis/metric-paths.js';
+import { closestMatch } from '../scenario/suggest.js';
 import { createChartRenderer } from './render.js';
 
 export const REPORT_HTML = 'report.html';
@@ -24,6 +27,8 @@ export interface ReportOptions {
   out?: string;
   /** A clock in ms for the stage timings (the CLI passes the wall clock); default none (timings 0). */
   clock?: () => number;
+  /** Any metric path: adds a chart of it (versus the parameter, or by strategy). */
+  metric?: string;
 }
 
 export interface WrittenReport {
@@ -37,11 +42,29 @@ export interface WrittenReport {
   timings: { load: number; svg: number; png: number; html: number; total: number };
 }
 
+/** `--metric` must name a metric the results hold. */
+function checkMetric(metric: string, inputs: ReportInputs): void {
+  const results = inputs.sweep ? inputs.sweep.cells.flatMap((c) => c.results) : (inputs.run?.results ?? []);
+  const paths = unionMetricPaths(results.flatMap((r) => [r.metrics, ...r.replicationMetrics]));
+  if (paths.includes(metric)) return;
+  const near = closestMatch(metric, paths);
+  throw new ReportInputError(
+    `--metric ${metric}: expected a metric path of these results such as latency.p99, availability or goodput${near === undefined ? '' : `; did you mean ${near}?`}`,
+  );
+}
+
 export async function writeReport(dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
   const clock = options.clock ?? (() => 0);
   const started = clock();
   const inputs = readReportInputs(dir);
-  const charts = reportCharts(inputs);
+  if (options.metric !== undefined) checkMetric(options.metric, inputs);
+  const outDir = options.out ?? join(dir, DEFAULT_REPORT_FOLDER);
+  if (resolve(outDir) === resolve(dir)) {
+    throw new ReportInputError(`${outDir}: is the results folder itself; write the report into a folder of its own (default ${join(dir, DEFAULT_REPORT_FOLDER)})`);
+  }
+  // Before the slow part: a report that cannot be written is refused at once.
+  checkOutputFolder(outDir);
+  const charts = reportCharts(inputs, options.metric === undefined ? {} : { metric: options.metric });
   const renderer = await createChartRenderer();
   const loaded = clock();
 
@@ -59,23 +82,17 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
   const rasterized = clock();
 
   const html = renderReportHtml(inputs, charts, readEmbedBundles());
-  const outDir = options.out ?? join(dir, DEFAULT_REPORT_FOLDER);
-  mkdirSync(outDir, { recursive: true });
-  const files: string[] = [];
+  const output: Array<readonly [string, string | Uint8Array]> = [];
   charts.forEach((chart, i) => {
-    for (const [extension, data] of [['svg', svgs[i]!], ['png', images[i]!]] as const) {
-      const path = join(outDir, `${chart.name}.${extension}`);
-      writeFileAtomic(path, data);
-      files.push(path);
-    }
+    output.push([`${chart.name}.svg`, svgs[i]!], [`${chart.name}.png`, images[i]!]);
   });
+  output.push([REPORT_HTML, html]);
+  const files = writeResultFolder(outDir, 'report', output);
+  // Charts of an earlier report written before reports had a manifest.
   const drawn = new Set(charts.map((c) => c.name));
   for (const stale of CHART_NAMES.filter((name) => !drawn.has(name))) {
     for (const extension of ['svg', 'png']) rmSync(join(outDir, `${stale}.${extension}`), { force: true });
   }
-  const htmlPath = join(outDir, REPORT_HTML);
-  writeFileAtomic(htmlPath, html);
-  files.push(htmlPath);
   const finished = clock();
 
   return {

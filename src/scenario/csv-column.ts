@@ -2,19 +2,26 @@
  * A deliberately small CSV reader for one numeric column: comma-separated fields, optional
  * double quotes (`""` inside them is a quote), an optional header row, blank lines and `#`
  * comment lines skipped. Data files for traces and empirical distributions need no more, and
- * every bad cell is reported with its line number.
+ * every bad cell is reported with its line and column.
  */
-import type { ScenarioProblem } from './errors.js';
 import { closestMatch } from './suggest.js';
 import { renderValue } from './render-value.js';
 
 export interface NumericColumn {
   /** The numbers, in file order, as written (no unit conversion). */
   readonly values: number[];
-  /** 1-based line of each value, for later checks (ordering) to point at. */
+  /** 1-based line and column of each value's cell, for later checks (ordering) to point at. */
   readonly lines: number[];
+  readonly columns: number[];
   /** How to name the column in messages: `"latency"` or `0`. */
   readonly label: string;
+}
+
+/** A problem inside the CSV text: where (1-based) and what. */
+export interface CsvProblem {
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
 }
 
 /** Bad cells reported per file: enough to see the pattern, not a screenful per line. */
@@ -23,21 +30,22 @@ export const MAX_PROBLEMS_PER_FILE = 10;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Reads `column` (header name or 0-based index; default the first) of the CSV `text`. */
-export function readNumericColumn(
-  text: string,
-  file: string,
-  column: string | number | undefined,
-): { column: NumericColumn; problems: ScenarioProblem[] } {
-  const problems: ScenarioProblem[] = [];
+export function readNumericColumn(text: string, column: string | number | undefined): { column: NumericColumn; problems: CsvProblem[] } {
+  const problems: CsvProblem[] = [];
   const rows = dataRows(text);
   const values: number[] = [];
   const lines: number[] = [];
+  const columns: number[] = [];
+  const result = (label: string) => ({ column: { values, lines, columns, label }, problems });
 
-  // A header is the first row when a column is named, or when none of its fields is a number.
   const first = rows[0];
-  const hasHeader =
-    first !== undefined && (typeof column === 'string' || first.fields.every((f) => !NUMBER.test(f.trim())));
-  const header = hasHeader ? first!.fields.map((f) => f.trim()) : undefined;
+  if (first === undefined) {
+    problems.push({ line: 1, column: 1, message: 'expected a CSV file with at least one number, found no rows (only blank or # comment lines)' });
+    return result(typeof column === 'string' ? JSON.stringify(column) : String(column ?? 0));
+  }
+  // A header is the first row when a column is named, or when none of its fields is a number.
+  const hasHeader = typeof column === 'string' || first.fields.every((f) => !NUMBER.test(f.text.trim()));
+  const header = hasHeader ? first.fields.map((f) => f.text.trim()) : undefined;
 
   let index = typeof column === 'number' ? column : 0;
   let label = typeof column === 'number' ? String(column) : header?.[0] !== undefined ? JSON.stringify(header[0]) : '0';
@@ -46,14 +54,14 @@ export function readNumericColumn(
     if (found < 0) {
       const suggestion = closestMatch(column, header!);
       problems.push({
-        file,
-        line: first!.line,
+        line: first.line,
+        column: 1,
         message:
           `expected a column named ${JSON.stringify(column)} in the header row, ` +
           `found ${header!.map((h) => JSON.stringify(h)).join(', ')}` +
           (suggestion !== undefined ? `; did you mean ${JSON.stringify(suggestion)}?` : ''),
       });
-      return { column: { values, lines, label: JSON.stringify(column) }, problems };
+      return result(JSON.stringify(column));
     }
     index = found;
     label = JSON.stringify(column);
@@ -62,37 +70,48 @@ export function readNumericColumn(
   }
 
   let bad = 0;
-  const report = (problem: ScenarioProblem): void => {
+  let firstUnreported: CsvProblem | undefined;
+  const report = (problem: CsvProblem): void => {
     if (bad++ < MAX_PROBLEMS_PER_FILE) problems.push(problem);
+    else firstUnreported ??= problem;
   };
   const multiColumn = rows.some((r) => r.fields.length > 1) || typeof column !== 'undefined';
   for (const row of hasHeader ? rows.slice(1) : rows) {
     const cell = row.fields[index];
     if (cell === undefined) {
-      report({ file, line: row.line, message: `expected at least ${index + 1} columns, found ${row.fields.length}` });
+      report({ line: row.line, column: row.length + 1, message: `expected at least ${index + 1} columns, found ${row.fields.length}` });
       continue;
     }
-    const trimmed = cell.trim();
+    const trimmed = cell.text.trim();
     if (!NUMBER.test(trimmed)) {
       const where = multiColumn ? ` in column ${label}` : '';
-      report({ file, line: row.line, message: `expected a number${where}, found ${renderValue(cell)}` });
+      report({ line: row.line, column: cell.column, message: `expected a number${where}, found ${renderValue(cell.text)}` });
       continue;
     }
     values.push(Number(trimmed));
     lines.push(row.line);
+    columns.push(cell.column);
   }
-  if (bad > MAX_PROBLEMS_PER_FILE) {
-    problems.push({ file, message: `… and ${bad - MAX_PROBLEMS_PER_FILE} more bad lines` });
+  if (firstUnreported !== undefined) {
+    problems.push({ ...firstUnreported, message: `… and ${bad - MAX_PROBLEMS_PER_FILE} more bad lines from here on` });
   }
   if (problems.length === 0 && values.length === 0) {
-    problems.push({ file, message: `expected at least one number${hasHeader ? ' below the header' : ''}, found no data rows` });
+    problems.push({ line: first.line, column: 1, message: `expected at least one number${hasHeader ? ' below the header' : ''}, found no data rows` });
   }
-  return { column: { values, lines, label }, problems };
+  return result(label);
+}
+
+interface Field {
+  readonly text: string;
+  /** 1-based column of the field's first character in its line. */
+  readonly column: number;
 }
 
 interface Row {
   readonly line: number;
-  readonly fields: string[];
+  readonly fields: Field[];
+  /** Characters in the line. */
+  readonly length: number;
 }
 
 function dataRows(text: string): Row[] {
@@ -101,15 +120,16 @@ function dataRows(text: string): Row[] {
   for (const [i, line] of lines.entries()) {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
-    rows.push({ line: i + 1, fields: splitFields(line) });
+    rows.push({ line: i + 1, fields: splitFields(line), length: line.length });
   }
   return rows;
 }
 
 /** Splits one line at commas outside double quotes; quotes are removed, `""` becomes `"`. */
-function splitFields(line: string): string[] {
-  const fields: string[] = [];
+function splitFields(line: string): Field[] {
+  const fields: Field[] = [];
   let field = '';
+  let start = 0;
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
@@ -125,12 +145,13 @@ function splitFields(line: string): string[] {
     } else if (ch === '"') {
       quoted = true;
     } else if (ch === ',') {
-      fields.push(field);
+      fields.push({ text: field, column: start + 1 });
       field = '';
+      start = i + 1;
     } else {
       field += ch;
     }
   }
-  fields.push(field);
+  fields.push({ text: field, column: start + 1 });
   return fields;
 }

@@ -3,14 +3,18 @@
  * touches the file system: trace arrival timestamps (`arrivals: {kind: trace, file}`) into
  * `times`, empirical samples (`{dist: empirical, file}`) into `values`, both in milliseconds.
  * `file` stays in the scenario as provenance. A spec that already carries `times`/`values`
- * (a scenario that went through the loader before) is left as it is.
+ * besides `file` (a scenario that went through the loader before, such as scenario.json) keeps
+ * them; they must then agree with the file, when it can still be read, so a hand-written spec
+ * cannot say two different things. Every problem inside a file names its line, the column of
+ * the cell and the scenario key that named the file.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ScenarioProblem } from './errors.js';
-import { MAX_PROBLEMS_PER_FILE, readNumericColumn } from './csv-column.js';
+import { MAX_PROBLEMS_PER_FILE, readNumericColumn, type CsvProblem } from './csv-column.js';
 import type { KeyPath } from './issues.js';
+import { formatPath } from './render-value.js';
 import type { DistributionSpec, Scenario } from './schema.js';
+import { readUtf8File } from './text-file.js';
 
 const MS_PER_UNIT = { us: 1e-3, ms: 1, s: 1000 } as const;
 
@@ -29,27 +33,85 @@ interface ColumnSource {
   readonly unit: keyof typeof MS_PER_UNIT;
 }
 
-/** Fills `times` and `values` from files, in place; returns every problem found. */
-export function loadDataFiles(scenario: Scenario, context: DataFileContext): ScenarioProblem[] {
-  const problems: ScenarioProblem[] = [];
+/** What reading the data files found: problems (errors) and warnings. */
+export interface DataFileOutcome {
+  readonly problems: ScenarioProblem[];
+  readonly warnings: string[];
+}
+
+/** Fills `times` and `values` from files, in place. */
+export function loadDataFiles(scenario: Scenario, context: DataFileContext): DataFileOutcome {
+  const outcome: DataFileOutcome = { problems: [], warnings: [] };
 
   const arrivals = scenario.arrivals;
-  if (arrivals.kind === 'trace' && arrivals.times === undefined) {
-    const loaded = readColumn(arrivals, ['arrivals'], context, problems);
-    if (loaded !== undefined) {
-      const ordered = checkTimestamps(loaded, problems);
-      if (ordered) arrivals.times = loaded.values;
-    }
+  if (arrivals.kind === 'trace') {
+    const times = readSpec(arrivals, arrivals.times, ['arrivals'], 'times', context, outcome, checkTimestamps);
+    if (times !== undefined) arrivals.times = times;
   }
 
   const distributions: [KeyPath, DistributionSpec][] = [[['service', 'serviceTime'], scenario.service.serviceTime]];
   if (scenario.network !== undefined) distributions.push([['network', 'latency'], scenario.network.latency]);
   for (const [path, spec] of distributions) {
-    if (spec.dist !== 'empirical' || spec.values !== undefined) continue;
-    const loaded = readColumn(spec, path, context, problems);
-    if (loaded !== undefined && checkSamples(loaded, problems)) spec.values = loaded.values;
+    if (spec.dist !== 'empirical') continue;
+    const values = readSpec(spec, spec.values, path, 'values', context, outcome, checkSamples);
+    if (values !== undefined) spec.values = values;
   }
-  return problems;
+  return outcome;
+}
+
+type ColumnCheck = (column: LoadedColumn, problemAt: CellProblem) => boolean;
+type CellProblem = (index: number, message: string) => void;
+
+/**
+ * The data of one spec from its file, checked. With inline data beside `file` (a scenario that
+ * went through the loader before, such as scenario.json, carries both: `file` is where the data
+ * came from), the inline data stays authoritative, and must agree with the file when the file
+ * is there to compare with; it is left as it is (undefined is returned).
+ */
+function readSpec(
+  source: ColumnSource,
+  inline: readonly number[] | undefined,
+  specPath: KeyPath,
+  inlineKey: 'times' | 'values',
+  context: DataFileContext,
+  outcome: DataFileOutcome,
+  check: ColumnCheck,
+): number[] | undefined {
+  if (source.file === undefined) return undefined;
+  const fileKey = formatPath([...specPath, 'file']);
+  const read = readColumn(source, specPath, context);
+  if ('problem' in read) {
+    if (inline === undefined) outcome.problems.push(read.problem);
+    else outcome.warnings.push(`${fileKey}: ${read.problem.message}; using the inline \`${inlineKey}\``);
+    return undefined;
+  }
+  const { column } = read;
+  if (read.problems.length > 0) {
+    outcome.problems.push(...read.problems);
+    return undefined;
+  }
+  const before = outcome.problems.length;
+  const atCell: CellProblem = (i, message) =>
+    outcome.problems.push({ file: column.file, line: column.lines[i]!, column: column.columns[i]!, path: fileKey, message });
+  if (!check(column, atCell) || outcome.problems.length > before) return undefined;
+  if (inline === undefined) return column.values;
+  const disagreement = firstDifference(column, inline, inlineKey);
+  if (disagreement !== undefined) outcome.problems.push(context.problemAt([...specPath, inlineKey], disagreement));
+  return undefined;
+}
+
+/** Why inline data is not what the file holds, or undefined when they agree. */
+function firstDifference(column: LoadedColumn, inline: readonly number[], key: string): string | undefined {
+  const conflict = 'give either `file` or `' + key + '`';
+  if (inline.length !== column.values.length) {
+    return `expected the ${column.values.length} values of ${column.file} (${conflict}), found ${inline.length}`;
+  }
+  const i = inline.findIndex((v, j) => v !== column.values[j]);
+  if (i < 0) return undefined;
+  return (
+    `expected the values of ${column.file} (${conflict}), found ${inline[i]} ms at ${key}.${i} ` +
+    `where line ${column.lines[i]} holds ${column.values[i]} ms`
+  );
 }
 
 interface LoadedColumn {
@@ -60,36 +122,38 @@ interface LoadedColumn {
   /** As written in the file, for messages. */
   readonly raw: number[];
   readonly lines: number[];
+  readonly columns: number[];
 }
 
+/** The column, or the problem that stopped the reading (no file), or the file's own problems. */
 function readColumn(
   source: ColumnSource,
   specPath: KeyPath,
   context: DataFileContext,
-  problems: ScenarioProblem[],
-): LoadedColumn | undefined {
-  if (source.file === undefined) return undefined;
-  const fullPath = resolve(context.baseDir, source.file);
-  const display = isAbsolute(source.file) ? source.file : join(context.displayDir, source.file);
-  let text: string;
+): { problem: ScenarioProblem } | { column: LoadedColumn; problems: ScenarioProblem[] } {
+  const fullPath = resolve(context.baseDir, source.file!);
+  const display = isAbsolute(source.file!) ? source.file! : join(context.displayDir, source.file!);
+  const fileKey = [...specPath, 'file'];
+  let read;
   try {
-    text = readFileSync(fullPath, 'utf8');
+    read = readUtf8File(fullPath);
   } catch (error) {
-    problems.push(context.problemAt([...specPath, 'file'], readFailure(error, display)));
-    return undefined;
+    return { problem: context.problemAt(fileKey, readFailure(error, display)) };
   }
-  const { column, problems: csvProblems } = readNumericColumn(text, display, source.column);
-  if (csvProblems.length > 0) {
-    problems.push(...csvProblems);
-    return undefined;
-  }
+  const inFile = (p: CsvProblem): ScenarioProblem => ({ file: display, ...p, path: formatPath(fileKey) });
+  if ('problem' in read) return { problem: inFile(read.problem) };
+  const { column, problems } = readNumericColumn(read.text, source.column);
   const factor = MS_PER_UNIT[source.unit];
   return {
-    file: display,
-    label: column.label,
-    values: column.values.map((v) => v * factor),
-    raw: column.values,
-    lines: column.lines,
+    column: {
+      file: display,
+      label: column.label,
+      values: column.values.map((v) => v * factor),
+      raw: column.values,
+      lines: column.lines,
+      columns: column.columns,
+    },
+    problems: problems.map(inFile),
   };
 }
 
@@ -101,35 +165,32 @@ function readFailure(error: unknown, display: string): string {
 }
 
 /** Timestamps: finite, non-negative, non-decreasing (the engine replays them in order). */
-function checkTimestamps(column: LoadedColumn, problems: ScenarioProblem[]): boolean {
-  const before = problems.length;
+function checkTimestamps(column: LoadedColumn, problemAt: CellProblem): boolean {
+  let bad = 0;
   for (const [i, t] of column.values.entries()) {
-    const line = column.lines[i]!;
     if (!Number.isFinite(t) || t < 0) {
-      problems.push({ file: column.file, line, message: `expected a non-negative finite timestamp, found ${column.raw[i]}` });
+      problemAt(i, `expected a non-negative finite timestamp, found ${column.raw[i]}`);
+      bad++;
     } else if (i > 0 && t < column.values[i - 1]!) {
-      problems.push({
-        file: column.file,
-        line,
-        message:
-          `expected timestamps in non-decreasing order, ` +
-          `found ${column.raw[i]} after ${column.raw[i - 1]} (line ${column.lines[i - 1]})`,
-      });
+      problemAt(
+        i,
+        `expected timestamps in non-decreasing order, found ${column.raw[i]} after ${column.raw[i - 1]} (line ${column.lines[i - 1]})`,
+      );
+      bad++;
     }
-    if (problems.length - before >= MAX_PROBLEMS_PER_FILE) break;
+    if (bad >= MAX_PROBLEMS_PER_FILE) break;
   }
-  return problems.length === before;
+  return bad === 0;
 }
 
 /** Samples of a time: finite and non-negative. */
-function checkSamples(column: LoadedColumn, problems: ScenarioProblem[]): boolean {
-  const before = problems.length;
+function checkSamples(column: LoadedColumn, problemAt: CellProblem): boolean {
+  let bad = 0;
   for (const [i, v] of column.values.entries()) {
     if (!Number.isFinite(v) || v < 0) {
-      const message = `expected a non-negative finite time, found ${column.raw[i]}`;
-      problems.push({ file: column.file, line: column.lines[i]!, message });
-      if (problems.length - before >= MAX_PROBLEMS_PER_FILE) break;
+      problemAt(i, `expected a non-negative finite time, found ${column.raw[i]}`);
+      if (++bad >= MAX_PROBLEMS_PER_FILE) break;
     }
   }
-  return problems.length === before;
+  return bad === 0;
 }

@@ -7,6 +7,8 @@
  * mechanism's own module (src/detect, src/recovery), which quote their source.
  */
 import { z } from 'zod';
+import { DEFAULT_OUTLIER_DETECTOR_CONFIG } from '../detect/outlier-detector.js';
+import { DEFAULT_FAILURE_ACCRUAL_CONFIG } from '../recovery/failure-accrual.js';
 import { duration, isNonNegative, isPositive, positiveDuration } from './common-schema.js';
 import { formatDuration } from './duration.js';
 
@@ -232,10 +234,19 @@ export const failureKeys = {
 
 interface FailureFields {
   service: { instances: number; zone: string; overrides: Array<{ zone?: string | undefined; instance?: number | undefined; instances?: number[] | undefined }> };
+  timeout?: number | undefined;
   faults: Array<z.output<typeof fault>>;
+  restart: z.output<typeof restart>;
   heartbeat?: z.output<typeof heartbeat> | undefined;
   liveness?: z.output<typeof liveness> | undefined;
   retries?: z.output<typeof retries> | undefined;
+  outlierDetection?: z.output<typeof outlierDetection> | undefined;
+  failureAccrual?: z.output<typeof failureAccrual> | undefined;
+}
+
+/** `at least \`base\` (1s)` with "the default" when the user left it out. */
+function reference(key: string, ms: number, given: boolean): string {
+  return `\`${key}\` (${formatDuration(ms)}${given ? '' : ', its default'})`;
 }
 
 /** Cross-field rules of the failure keys: targets that exist, settings that make sense. */
@@ -289,6 +300,61 @@ export function refineFailureKeys(s: FailureFields, ctx: z.RefinementCtx): void 
       message: `a maximum back-off at least the base (${formatDuration(rt.backoff.base)})`,
       path: ['retries', 'backoff', 'max'],
       input: rt.backoff.max,
+    });
+  }
+  if (rt && isPositive(rt.perTryTimeout) && isPositive(s.timeout) && rt.perTryTimeout > s.timeout) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a per-try timeout no longer than \`timeout\` (${formatDuration(s.timeout)}): the request's timeout covers every attempt, so a longer one never fires`,
+      path: ['retries', 'perTryTimeout'],
+      input: rt.perTryTimeout,
+    });
+  }
+  const backoff = s.restart.backoff;
+  if (isPositive(backoff.initial) && isPositive(backoff.max) && backoff.initial > backoff.max) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `a first back-off no longer than \`max\` (${formatDuration(backoff.max)})`,
+      path: ['restart', 'backoff', 'initial'],
+      input: backoff.initial,
+    });
+  }
+  refineEjectionKeys(s, ctx);
+}
+
+/** Outlier detection and failure accrual: each alone, with their own bounds in order. */
+function refineEjectionKeys(s: FailureFields, ctx: z.RefinementCtx): void {
+  const od = s.outlierDetection;
+  if (od && isPositive(od.maxEjectionTime)) {
+    const base = od.baseEjectionTime ?? DEFAULT_OUTLIER_DETECTOR_CONFIG.baseEjectionTime;
+    if (isPositive(base) && od.maxEjectionTime < base) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a maximum ejection time of at least ${reference('baseEjectionTime', base, od.baseEjectionTime !== undefined)}, as Envoy requires`,
+        path: ['outlierDetection', 'maxEjectionTime'],
+        input: od.maxEjectionTime,
+      });
+    }
+  }
+  const fa = s.failureAccrual;
+  if (fa) {
+    const min = fa.minPenalty ?? DEFAULT_FAILURE_ACCRUAL_CONFIG.minPenalty;
+    const max = fa.maxPenalty ?? DEFAULT_FAILURE_ACCRUAL_CONFIG.maxPenalty;
+    if (isPositive(min) && isPositive(max) && max < min) {
+      // Blame the key the user wrote: the set one against the other's (perhaps default) value.
+      const issue =
+        fa.maxPenalty !== undefined
+          ? { path: 'maxPenalty', message: `a maximum penalty of at least ${reference('minPenalty', min, fa.minPenalty !== undefined)}`, input: max }
+          : { path: 'minPenalty', message: `a minimum penalty no longer than ${reference('maxPenalty', max, false)}`, input: min };
+      ctx.addIssue({ code: 'custom', message: issue.message, path: ['failureAccrual', issue.path], input: issue.input });
+    }
+  }
+  if (od && fa) {
+    ctx.addIssue({
+      code: 'custom',
+      message: "either `failureAccrual` (Linkerd's) or `outlierDetection` (Envoy's): they are alternatives, a mesh runs one",
+      path: ['failureAccrual'],
+      params: { found: 'both' },
     });
   }
 }

@@ -4,9 +4,9 @@
  * reported as one `ScenarioError` listing every problem with its file, line, column and key
  * path; everything after this module trusts the `Scenario` it returns.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+import type { YAMLError } from 'yaml';
 import { resolveBalancerModules } from './balancer-modules.js';
 import { loadDataFiles } from './data-files.js';
 import { NOT_YET_SIMULATED_MESSAGE, notYetSimulatedKeys } from './not-yet-simulated.js';
@@ -17,6 +17,8 @@ import { scenarioSchema, type Scenario } from './schema.js';
 import { applySetOverrides, overrideCovering, overridesBelow, type AppliedOverride } from './set-overrides.js';
 import { yamlSourceMap, type SourceMap } from './source-map.js';
 import { closestMatch } from './suggest.js';
+import { readUtf8File } from './text-file.js';
+import { parseYaml, yamlToData, type TextProblem } from './yaml-text.js';
 import { scenarioWarnings } from './warnings.js';
 
 export { ScenarioError } from './errors.js';
@@ -29,6 +31,11 @@ export interface LoadedScenario {
   file: string;
   /** Valid but suspicious settings, one sentence each (the CLI prints them to stderr). */
   warnings: string[];
+  /**
+   * A problem about the key at `path`, positioned where it was written (the file's line and
+   * column, or the `--set` argument): for checks made after loading, such as the pre-run estimate.
+   */
+  problemAt: (path: KeyPath, message: string) => ScenarioProblem;
 }
 
 export interface LoadOptions {
@@ -54,22 +61,21 @@ const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json'];
 export function loadScenarioFile(path: string, options: LoadOptions = {}): LoadedScenario {
   const text = readScenarioText(path);
   // JSON is YAML 1.2, so one parser serves both and gives JSON files line/column positions too.
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const parsed = parseYaml(text);
+  if ('nesting' in parsed) throw new ScenarioError([textProblem(path, text, parsed.nesting)]);
+  const { doc, lineCounter } = parsed.parsed;
   const yamlProblem = (error: YAMLError, kind: string): ScenarioProblem => {
     const { line, col } = lineCounter.linePos(error.pos[0]);
     return { file: path, line, column: col, message: `${kind}: ${error.message.split('\n')[0]!.trim()}` };
   };
-  if (doc.errors.length > 0) throw new ScenarioError(doc.errors.map((e) => yamlProblem(e, 'syntax error')));
+  if (parsed.problems.length > 0) throw new ScenarioError(parsed.problems.map((e) => yamlProblem(e, 'syntax error')));
 
-  let raw: unknown;
-  try {
-    raw = doc.toJS();
-  } catch (error) {
-    // e.g. alias bombs ("Excessive alias count"): input, not a bug.
-    throw new ScenarioError([{ file: path, message: `cannot read the document: ${(error as Error).message}` }]);
+  const data = yamlToData(doc);
+  if ('problem' in data) {
+    const { line, col } = lineCounter.linePos(data.problem.offset);
+    throw new ScenarioError([{ file: path, line, column: col, message: data.problem.message }]);
   }
-  const loaded = resolveRaw(raw, {
+  const loaded = resolveRaw(data.value, {
     file: path,
     baseDir: dirname(resolve(path)),
     displayDir: dirname(path),
@@ -79,6 +85,12 @@ export function loadScenarioFile(path: string, options: LoadOptions = {}): Loade
   });
   loaded.warnings.unshift(...doc.warnings.map((w) => formatProblem(yamlProblem(w, 'YAML'))));
   return loaded;
+}
+
+/** A problem at a character offset of `text`, with its line and column. */
+function textProblem(file: string, text: string, problem: TextProblem): ScenarioProblem {
+  const before = text.slice(0, problem.offset).split(/\r\n|\n|\r/);
+  return { file, line: before.length, column: before[before.length - 1]!.length + 1, message: problem.message };
 }
 
 /**
@@ -109,7 +121,8 @@ interface ResolveContext {
 function resolveRaw(original: unknown, context: ResolveContext): LoadedScenario {
   if (original === null || typeof original !== 'object' || Array.isArray(original)) {
     const found = original === null || original === undefined ? 'an empty document' : renderValue(original);
-    const at = context.sourceMap?.locate([], 'value');
+    // An empty file has no node to point at: its first line then.
+    const at = context.sourceMap === undefined ? undefined : (context.sourceMap.locate([], 'value') ?? { line: 1, column: 1 });
     const message = `expected a mapping of scenario keys (name, arrivals, service, …), found ${found}`;
     throw new ScenarioError([{ file: context.file, ...(at && { line: at.line, column: at.column }), message }]);
   }
@@ -131,10 +144,11 @@ function resolveRaw(original: unknown, context: ResolveContext): LoadedScenario 
   const gated = (context.allowUnsimulatedKeys ? [] : notYetSimulatedKeys(scenario)).map((key) => problemAt([key], NOT_YET_SIMULATED_MESSAGE, 'key'));
   if (gated.length > 0) throw new ScenarioError(gated);
   const files = { baseDir: context.baseDir, displayDir: context.displayDir, problemAt };
-  const dataProblems = [...loadDataFiles(scenario, files), ...resolveBalancerModules(scenario, files)];
+  const data = loadDataFiles(scenario, files);
+  const dataProblems = [...data.problems, ...resolveBalancerModules(scenario, files)];
   if (dataProblems.length > 0) throw new ScenarioError(dataProblems);
 
-  return { scenario, file: context.file, warnings: scenarioWarnings(scenario) };
+  return { scenario, file: context.file, warnings: [...data.warnings, ...scenarioWarnings(scenario)], problemAt };
 }
 
 /**
@@ -202,11 +216,14 @@ function readScenarioText(path: string): string {
     const hint = inside.length > 0 ? `; it contains ${inside.slice(0, 5).join(', ')}${inside.length > 5 ? ', …' : ''}` : '';
     throw new ScenarioError([{ file: path, message: `expected a scenario file (.yaml, .yml or .json), found a directory${hint}` }]);
   }
+  let read;
   try {
-    return readFileSync(path, 'utf8');
+    read = readUtf8File(path);
   } catch (error) {
     throw new ScenarioError([{ file: path, message: `cannot read: ${(error as Error).message}` }]);
   }
+  if ('problem' in read) throw new ScenarioError([{ file: path, ...read.problem }]);
+  return read.text;
 }
 
 function scenarioFilesIn(dir: string): string[] {

@@ -28,6 +28,8 @@ interface Def {
   element?: Schema;
   options?: Schema[];
   discriminator?: string;
+  keyType?: Schema;
+  valueType?: Schema;
   entries?: Record<string, string | number>;
   values?: unknown[];
   checks?: { _zod: { def: CheckDef } }[];
@@ -85,6 +87,8 @@ function childSchema(schema: Schema, key: PropertyKey, value: unknown): Schema |
       return def.shape?.[String(key)];
     case 'array':
       return def.element;
+    case 'record':
+      return def.valueType;
     case 'union': {
       const branch = selectBranch(schema, value);
       if (branch) return childSchema(unwrap(branch), key, value);
@@ -106,6 +110,8 @@ export function allowedKeys(schema: Schema | undefined, value: unknown): string[
   const s = unwrap(schema);
   const def = defOf(s);
   if (def.type === 'object') return Object.keys(def.shape ?? {});
+  // A record keyed by an enum (`faultSpace.kinds`): its keys are the enum's values.
+  if (def.type === 'record') return allowedValues(def.keyType).map(String);
   if (def.type === 'union') {
     const branch = selectBranch(s, value);
     return branch ? allowedKeys(branch, value) : [];

@@ -8,10 +8,29 @@
 import { z } from 'zod';
 import { balancerConfig } from '../balancers/configs.js';
 import { formatDuration } from './duration.js';
-import { duration, isNonNegative, isPositive, positiveDuration } from './common-schema.js';
+import { countUpTo, duration, isNonNegative, isPositive, positiveDuration } from './common-schema.js';
 import { expectedText } from './expected-text.js';
 import { failureKeys, refineFailureKeys } from './failure-schema.js';
+import {
+  ARRAY_REASON,
+  KEYS_REASON,
+  MAX_CLIENT_INSTANCE_PAIRS,
+  MAX_CLIENTS,
+  MAX_INSTANCES,
+  MAX_KEYS,
+  PAIRS_REASON,
+} from './limits.js';
+
+/** `column` picks a column of `file`: on its own it would be silently ignored. */
+function columnNeedsFile(d: { file?: string | undefined; column?: string | number | undefined }, ctx: z.RefinementCtx): void {
+  if (d.column !== undefined && d.file === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'a `column` only together with `file`, whose column it names', path: ['column'], input: d.column });
+  }
+}
 import { dynamicsKeys, refineDynamicsKeys } from './dynamics-schema.js';
+import { refineSlo, sloSchema } from '../slo/schema.js';
+import { faultSpaceSchema, provenanceSchema, refineFaultSpace, searchSchema } from '../check/schema.js';
+import { instanceConfigs } from './instance-attributes.js';
 
 /** Distributions of times (service times, network latency). All parameters in milliseconds. */
 export const distribution = z.discriminatedUnion('dist', [
@@ -59,14 +78,15 @@ export const distribution = z.discriminatedUnion('dist', [
     .refine((d) => d.file !== undefined || d.values !== undefined, {
       message: '`file` (a CSV of samples) or `values`',
       params: { found: 'neither' },
-    }),
+    })
+    .superRefine(columnNeedsFile),
 ]).register(expectedText, { expected: 'a distribution such as { dist: exponential, mean: 10ms }' });
 
 const keys = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('uniform'), count: z.int().positive() }),
+  z.strictObject({ kind: z.literal('uniform'), count: countUpTo(MAX_KEYS, KEYS_REASON) }),
   z.strictObject({
     kind: z.literal('zipf'),
-    count: z.int().positive(),
+    count: countUpTo(MAX_KEYS, KEYS_REASON),
     s: z.number().nonnegative().default(1).describe('Zipf exponent: P(key k) ∝ 1/k^s'),
   }),
 ]);
@@ -118,6 +138,7 @@ export const arrivals = z.discriminatedUnion('kind', [
       message: '`file` (a CSV of timestamps) or `times`',
       params: { found: 'neither' },
     })
+    .superRefine(columnNeedsFile)
     .superRefine((d, ctx) => {
       const i = d.times?.findIndex((t, j) => j > 0 && t < d.times![j - 1]!) ?? -1;
       if (i > 0) {
@@ -152,7 +173,7 @@ const override = z
   });
 
 export const service = z.strictObject({
-  instances: z.int().positive(),
+  instances: countUpTo(MAX_INSTANCES, ARRAY_REASON),
   concurrency: z.int().positive().default(1).describe('requests served at once per instance'),
   queueLimit: z.int().nonnegative().optional().describe('waiting requests beyond this are rejected; default unlimited'),
   serviceTime: distribution,
@@ -175,7 +196,7 @@ export const scenarioSchema = z
     replications: z.int().positive().default(1),
     clients: z
       .strictObject({
-        count: z.int().positive().default(1),
+        count: countUpTo(MAX_CLIENTS, ARRAY_REASON).default(1),
         zones: z
           .array(z.string().min(1))
           .min(1)
@@ -193,6 +214,10 @@ export const scenarioSchema = z
     compare: z.array(balancerConfig).min(1).optional().describe('strategies for `meshsim compare`'),
     ...failureKeys,
     ...dynamicsKeys(distribution),
+    slo: sloSchema.optional(),
+    faultSpace: faultSpaceSchema.optional(),
+    search: searchSchema.optional(),
+    provenance: provenanceSchema.optional(),
   })
   // Cross-field rules. zod runs them even when some fields failed their own checks without
   // aborting (a negative number, say), so each rule first checks that its inputs are sound and
@@ -214,10 +239,24 @@ export const scenarioSchema = z
         input: s.warmup,
       });
     }
+    refineSlo(s, ctx);
     const instances = s.service.instances;
-    if (!Number.isInteger(instances) || instances <= 0) return;
+    if (!Number.isInteger(instances) || instances <= 0 || instances > MAX_INSTANCES) return;
+    const clients = s.clients.count;
+    if (Number.isInteger(clients) && clients <= MAX_CLIENTS && clients * instances > MAX_CLIENT_INSTANCE_PAIRS) {
+      const most = Math.floor(MAX_CLIENT_INSTANCE_PAIRS / instances).toLocaleString('en-US');
+      ctx.addIssue({
+        code: 'custom',
+        message: `at most ${most} clients with ${instances.toLocaleString('en-US')} instances (${PAIRS_REASON})`,
+        path: ['clients', 'count'],
+        input: clients,
+      });
+    }
     refineFailureKeys(s, ctx);
     refineDynamicsKeys(s, ctx);
+    // Every instance's zone only when a fault space needs them: the table is O(instances), and
+    // validation must not allocate per instance before the pre-run estimate has had its say.
+    if (s.faultSpace !== undefined) refineFaultSpace(s, instanceConfigs({ service: s.service } as Scenario).map((i) => i.zone), ctx);
     s.service.overrides.forEach((o, i) => {
       for (const [j, id] of (o.instances ?? (o.instance === undefined ? [] : [o.instance])).entries()) {
         if (id >= instances) {

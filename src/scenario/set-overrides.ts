@@ -5,10 +5,11 @@
  * own keys; each applied override is remembered so a later problem at or under its path is
  * blamed on the `--set` argument rather than on a line of the file.
  */
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, isSeq } from 'yaml';
 import type { ScenarioProblem } from './errors.js';
 import type { KeyPath } from './issues.js';
 import { renderValue } from './render-value.js';
+import { parseYaml, yamlToData } from './yaml-text.js';
 
 export interface AppliedOverride {
   /** The argument as typed, `service.instances=32`. */
@@ -49,7 +50,7 @@ function applyOne(target: Record<string, unknown>, argument: string): KeyPath | 
   if (forbidden !== undefined) return `\`${forbidden}\` cannot be a scenario key`;
 
   const value = parseValue(argument.slice(eq + 1));
-  if (value instanceof Error) return `the value is not valid YAML: ${value.message}`;
+  if (value instanceof Error) return value.message;
 
   const written: KeyPath = [];
   let node: unknown = target;
@@ -89,12 +90,14 @@ function applyOne(target: Record<string, unknown>, argument: string): KeyPath | 
  * means on a command line, so such text stays a string.
  */
 function parseValue(text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false });
-  const first = doc.errors[0];
-  if (first !== undefined) return new Error(first.message.split('\n')[0]!);
-  const contents = doc.contents;
+  const parsed = parseYaml(text);
+  if ('nesting' in parsed) return new Error(parsed.nesting.message);
+  const first = parsed.problems[0];
+  if (first !== undefined) return new Error(`the value is not valid YAML: ${first.message.split('\n')[0]!}`);
+  const contents = parsed.parsed.doc.contents;
   if ((isMap(contents) || isSeq(contents)) && !contents.flow) return text;
-  return doc.toJS() as unknown;
+  const data = yamlToData(parsed.parsed.doc);
+  return 'problem' in data ? new Error(data.problem.message) : data.value;
 }
 
 /** The override that last wrote `path` or one of its parents, if any. */

@@ -11,6 +11,7 @@ export function scenarioWarnings(scenario: Scenario): string[] {
   const warnings: string[] = [];
   const overload = overloadWarning(scenario);
   if (overload !== undefined) warnings.push(overload);
+  warnings.push(...healthCheckWarnings(scenario));
   if (scenario.duration !== undefined && scenario.warmup === 0) {
     warnings.push(
       `warmup is 0: statistics include the transient of a system that starts empty; ` +
@@ -35,14 +36,17 @@ export function offeredUtilisation(scenario: Scenario): number | undefined {
 /** Σᵢ concurrency·speedᵢ: server-equivalents of capacity. A later override of an instance wins. */
 export function totalCapacity(scenario: Scenario): number {
   const { instances, concurrency, overrides } = scenario.service;
-  const speeds = new Array<number>(instances).fill(1);
+  // Only the overridden speeds are kept: the others are 1, however many instances there are.
+  const speeds = new Map<number, number>();
   for (const override of overrides) {
     if (override.speed === undefined) continue;
     for (const id of override.instances ?? [override.instance!]) {
-      if (id < instances) speeds[id] = override.speed;
+      if (id < instances) speeds.set(id, override.speed);
     }
   }
-  return concurrency * speeds.reduce((sum, s) => sum + s, 0);
+  let sum = instances - speeds.size;
+  for (const speed of speeds.values()) sum += speed;
+  return concurrency * sum;
 }
 
 function overloadWarning(scenario: Scenario): string | undefined {
@@ -63,4 +67,31 @@ function overloadWarning(scenario: Scenario): string | undefined {
 
 function round(x: number): string {
   return String(+x.toPrecision(6));
+}
+
+/**
+ * Envoy accepts a check timeout or a jitter longer than the interval, because it waits for each
+ * check to end before the next interval starts: valid, but the checks then come far less often
+ * than `interval` suggests, which is rarely what was meant.
+ */
+function healthCheckWarnings(scenario: Scenario): string[] {
+  const hc = scenario.healthCheck;
+  if (hc === undefined) return [];
+  const warnings: string[] = [];
+  const interval = formatDuration(hc.interval);
+  if (hc.timeout > hc.interval) {
+    warnings.push(
+      `healthCheck.timeout (${formatDuration(hc.timeout)}) is longer than healthCheck.interval (${interval}): ` +
+        `Envoy starts the next interval only when a check ends, so a hung instance is checked every ` +
+        `${formatDuration(hc.timeout + hc.interval)}, not every ${interval}`,
+    );
+  }
+  if (hc.jitter !== undefined && hc.jitter > hc.interval) {
+    warnings.push(
+      `healthCheck.jitter (${formatDuration(hc.jitter)}) is longer than healthCheck.interval (${interval}): ` +
+        `each wait is the interval plus up to the jitter, so checks come between every ${interval} and every ` +
+        `${formatDuration(hc.interval + hc.jitter)}`,
+    );
+  }
+  return warnings;
 }

@@ -404,6 +404,7 @@ export class ClientPipeline {
     requests.retryAt[slot] = NaN;
     const client = this.clients[requests.client[slot]!]!;
     this.counters.retriesSent++;
+    this.ledger.retried(requests.arrival[slot]!);
     const workload = this.workload;
     workload.drawDelays();
     this.sendAttempt(slot, client, this.retryDemand!.sample(), workload.outbound, workload.inbound);

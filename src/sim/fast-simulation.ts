@@ -43,6 +43,7 @@ import { RequestLedger } from './request-ledger.js';
 import { Workload } from './workload.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import { replicationMetrics } from './replication-metrics.js';
+import type { SloObservation } from '../slo/observation.js';
 
 
 /** Whether a run can take the fast path: nothing but traffic, and nothing recorded but metrics. */
@@ -71,6 +72,12 @@ export function runsOnFastPath(scenario: Scenario, options: SimulationOptions): 
   // onRequestEnd is served by both paths (RequestLedger).
 }
 
+/** A replication's metrics and what its SLO is judged on. */
+export interface ObservedMetrics {
+  readonly metrics: ReplicationMetrics;
+  readonly observation: SloObservation;
+}
+
 export class FastSimulation {
   private readonly queue = new EventQueue(256);
   private readonly pool = new RequestPool(1024);
@@ -88,6 +95,7 @@ export class FastSimulation {
   private readonly busy: Int32Array;
   private readonly waiting: IntFifo[];
   private readonly served: Float64Array;
+  private readonly work: Float64Array;
 
   private readonly clients: ClientBase[];
   private readonly timeout: number;
@@ -116,6 +124,7 @@ export class FastSimulation {
     this.speed = Float64Array.from(instances, (i) => i.speed);
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);
+    this.work = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
     const endpoints = endpointsOf(instances);
 
@@ -128,11 +137,11 @@ export class FastSimulation {
     this.idleAnnouncements = listensForIdle ? streams('idle-announcements') : null;
     this.instanceLoad = this.clients.some((c) => c.wantsReports) ? new InstanceLoadReports(n, this.concurrency) : null;
 
-    this.ledger = new RequestLedger(scenario.warmup, null, options.onRequestEnd);
+    this.ledger = new RequestLedger(scenario, null, options.onRequestEnd);
     this.drain = scenario.drain ?? Infinity;
   }
 
-  run(): ReplicationMetrics {
+  run(): ObservedMetrics {
     const queue = this.queue;
     // The one pending arrival waits beside the heap rather than in it, which saves a push and
     // a pop per request. At equal times heap events go first, as if arrivals had the lowest
@@ -172,7 +181,8 @@ export class FastSimulation {
           throw new Error(`internal error: unknown event kind ${queue.popKind} at t=${t}ms`);
       }
     }
-    return this.metrics();
+    const observation = this.ledger.observation(this.timeout, []);
+    return { metrics: this.metrics(observation), observation };
   }
 
   /** Time of the next arrival, or Infinity once the workload has ended. */
@@ -239,7 +249,9 @@ export class FastSimulation {
   }
 
   private startService(slot: number, instance: number): void {
-    this.queue.push(this.now + this.pool.demand[slot]! / this.speed[instance]!, EV_DONE, slot);
+    const work = this.pool.demand[slot]! / this.speed[instance]!;
+    if (this.pool.counted[slot] === 1) this.work[instance]! += work;
+    this.queue.push(this.now + work, EV_DONE, slot);
   }
 
   private finishService(slot: number): void {
@@ -316,11 +328,11 @@ export class FastSimulation {
     client.balancer.onIdle?.(instance);
   }
 
-  private metrics(): ReplicationMetrics {
+  private metrics(observation: SloObservation): ReplicationMetrics {
     const ledger = this.ledger;
     return replicationMetrics(
       this.scenario,
-      ledger.trafficCounters(this.served, this.now),
+      ledger.trafficCounters(this.served, this.speed, this.work, this.now),
       {
         faultyInstances: 0,
         recovered: 0,
@@ -331,6 +343,7 @@ export class FastSimulation {
           requestsMeetingFailure: ledger.rejected,
           meanTimeToRecover: NaN,
           maxTimeToRecover: NaN,
+          unrecovered: 0,
           restarts: 0,
         },
         retries: {
@@ -341,6 +354,7 @@ export class FastSimulation {
           maxAttemptsPerRequest: this.attemptsSent > 0 ? 1 : 0,
         },
       },
+      observation,
     );
   }
 

@@ -9,8 +9,14 @@
  * - missed: faults that ended, or lasted to the end of the run, without any detection;
  * - false positive: a detection of an instance with no active fault;
  * - time to recover: from the fault's start to the first moment after its end at which the
- *   instance serves and every client has it in rotation again.
+ *   instance serves and every client has it in rotation again. Only a fault that ended within
+ *   the counted span (before arrivals stopped) can recover: after that the run only drains,
+ *   and a crash loop or a random fault is stopped there rather than healed, so its restart
+ *   says nothing about recovery. The others are `unrecovered`.
  */
+import type { FaultMode } from '../slo/objective.js';
+import type { FaultRecord } from '../slo/observation.js';
+
 export type EventKind =
   | 'fault_start'
   | 'fault_end'
@@ -55,35 +61,27 @@ export interface SimEvent {
   readonly cause: string;
 }
 
-interface OpenFault {
-  readonly id: number;
-  readonly instance: number;
-  readonly mode: string;
-  readonly start: number;
-  end: number;
-  detectedAt: number;
-  recoveredAt: number;
-}
-
 /**
- * Memory is O(instances + faults not yet over): a fault is dropped once it has ended and
- * recovered (or ended with its instance never back), its detection and recovery times folded
- * into running sums, so a long run with recurring random faults does not grow with them.
+ * Every fault is kept as one row of typed columns (about 37 bytes: what the SLO's incidents and
+ * per-fault objectives are judged on), not as an object; what the hot path looks at is only the
+ * faults still open or not yet recovered, so a detection or a return to rotation never scans
+ * every fault of the run.
  */
 export class FaultTracker {
   readonly events: SimEvent[] = [];
-  /** Faults still in progress, by id (faultEnded finds them here). */
-  private readonly open = new Map<number, OpenFault>();
-  /**
-   * Per instance, its faults still waiting for a detection or a recovery, oldest first: what a
-   * detection or a return to rotation looks at, so neither scans every fault of the run.
-   */
-  private readonly pending: OpenFault[][];
+  private count = 0;
+  private instanceOf = new Int32Array(16);
+  private startOf = new Float64Array(16);
+  private endOf = new Float64Array(16);
+  private detectedAtOf = new Float64Array(16);
+  private recoveredAtOf = new Float64Array(16);
+  private readonly modeOf: string[] = [];
+  /** Faults still in progress (faultEnded finds them here). */
+  private readonly open = new Set<number>();
+  /** Per instance, its faults still waiting for a detection or a recovery, oldest first. */
+  private readonly pending: number[][];
   /** Per instance: a fault of it overlapped the time after the warm-up. */
   private readonly faultyAfterWarmup: Uint8Array;
-  private faultCount = 0;
-  private readonly toDetect = new RunningStats();
-  private readonly toRecover = new RunningStats();
   falsePositives = 0;
 
   constructor(
@@ -101,33 +99,47 @@ export class FaultTracker {
   }
 
   faultStarted(time: number, instance: number, mode: string, cause: string): number {
-    const id = this.faultCount++;
-    const fault: OpenFault = { id, instance, mode, start: time, end: Infinity, detectedAt: NaN, recoveredAt: NaN };
-    this.open.set(id, fault);
-    this.pending[instance]!.push(fault);
+    if (this.count === this.startOf.length) this.grow();
+    const id = this.count++;
+    this.instanceOf[id] = instance;
+    this.startOf[id] = time;
+    this.endOf[id] = Infinity;
+    this.detectedAtOf[id] = NaN;
+    this.recoveredAtOf[id] = NaN;
+    this.modeOf.push(mode);
+    this.open.add(id);
+    this.pending[instance]!.push(id);
     this.log(time, 'fault_start', instance, -1, `${mode}${cause ? ` ${cause}` : ''}`);
     return id;
   }
 
+  private grow(): void {
+    const grown = <A extends Int32Array | Float64Array>(a: A): A => {
+      const b = new (a.constructor as new (n: number) => A)(2 * a.length);
+      b.set(a);
+      return b;
+    };
+    this.instanceOf = grown(this.instanceOf);
+    this.startOf = grown(this.startOf);
+    this.endOf = grown(this.endOf);
+    this.detectedAtOf = grown(this.detectedAtOf);
+    this.recoveredAtOf = grown(this.recoveredAtOf);
+  }
+
   faultEnded(time: number, id: number): void {
-    const fault = this.open.get(id);
-    if (fault === undefined) return;
-    this.open.delete(id);
-    fault.end = time;
-    if (time >= this.warmup) this.faultyAfterWarmup[fault.instance] = 1;
-    this.log(time, 'fault_end', fault.instance, -1, fault.mode);
+    if (!this.open.delete(id)) return;
+    this.endOf[id] = time;
+    if (time >= this.warmup) this.faultyAfterWarmup[this.instanceOf[id]!] = 1;
+    this.log(time, 'fault_end', this.instanceOf[id]!, -1, this.modeOf[id]!);
   }
 
   /** A detector took `instance` out of rotation (or suspected it). */
   detected(time: number, instance: number): void {
     let any = false;
-    for (const fault of this.pending[instance]!) {
-      if (fault.end !== Infinity) continue;
+    for (const id of this.pending[instance]!) {
+      if (this.endOf[id] !== Infinity) continue;
       any = true;
-      if (Number.isNaN(fault.detectedAt)) {
-        fault.detectedAt = time;
-        this.toDetect.add(time - fault.start);
-      }
+      if (Number.isNaN(this.detectedAtOf[id]!)) this.detectedAtOf[id] = time;
     }
     if (!any) this.falsePositives++;
   }
@@ -137,14 +149,13 @@ export class FaultTracker {
     const pending = this.pending[instance]!;
     if (pending.length === 0) return;
     let kept = 0;
-    for (const fault of pending) {
-      if (fault.end === Infinity) {
-        pending[kept++] = fault;
+    for (const id of pending) {
+      if (this.endOf[id] === Infinity) {
+        pending[kept++] = id;
         continue;
       }
-      fault.recoveredAt = time;
-      this.toRecover.add(time - fault.start);
-      this.log(time, 'recovered', instance, -1, fault.mode);
+      this.recoveredAtOf[id] = time;
+      this.log(time, 'recovered', instance, -1, this.modeOf[id]!);
     }
     pending.length = kept;
   }
@@ -153,48 +164,79 @@ export class FaultTracker {
   faultyInstances(): number {
     let count = 0;
     for (let i = 0; i < this.faultyAfterWarmup.length; i++) if (this.faultyAfterWarmup[i] === 1) count++;
-    for (const fault of this.open.values()) {
+    for (const id of this.open) {
       // Still in progress at the end of the run: it overlaps whatever the warm-up.
-      if (this.faultyAfterWarmup[fault.instance] === 0) {
-        this.faultyAfterWarmup[fault.instance] = 1;
+      const instance = this.instanceOf[id]!;
+      if (this.faultyAfterWarmup[instance] === 0) {
+        this.faultyAfterWarmup[instance] = 1;
         count++;
       }
     }
     return count;
   }
 
-  summary(): {
+  /** Every fault episode so far, for the SLO evaluator. */
+  records(): FaultRecord[] {
+    const records = new Array<FaultRecord>(this.count);
+    for (let id = 0; id < this.count; id++) {
+      records[id] = {
+        instance: this.instanceOf[id]!,
+        mode: this.modeOf[id] as FaultMode,
+        start: this.startOf[id]!,
+        end: this.endOf[id]!,
+        detectedAt: this.detectedAtOf[id]!,
+        recoveredAt: this.recoveredAtOf[id]!,
+      };
+    }
+    return records;
+  }
+
+  /** Detection and recovery over every fault, in start order; `spanEnd` is the end of the counted span (arrivals). */
+  summary(spanEnd: number): {
     faults: number;
     meanTimeToDetect: number;
     maxTimeToDetect: number;
     missed: number;
     meanTimeToRecover: number;
     maxTimeToRecover: number;
+    unrecovered: number;
   } {
+    const detect = new Durations();
+    const recover = new Durations();
+    for (let id = 0; id < this.count; id++) {
+      const start = this.startOf[id]!;
+      if (!Number.isNaN(this.detectedAtOf[id]!)) detect.add(this.detectedAtOf[id]! - start);
+      if (this.endOf[id]! <= spanEnd && !Number.isNaN(this.recoveredAtOf[id]!)) recover.add(this.recoveredAtOf[id]! - start);
+    }
     return {
-      faults: this.faultCount,
-      meanTimeToDetect: this.toDetect.mean,
-      maxTimeToDetect: this.toDetect.max,
-      missed: this.faultCount - this.toDetect.count,
-      meanTimeToRecover: this.toRecover.mean,
-      maxTimeToRecover: this.toRecover.max,
+      faults: this.count,
+      meanTimeToDetect: detect.mean,
+      maxTimeToDetect: detect.max,
+      missed: this.count - detect.count,
+      meanTimeToRecover: recover.mean,
+      maxTimeToRecover: recover.max,
+      unrecovered: this.count - recover.count,
     };
   }
 }
 
-/** Count, mean and maximum of a stream of durations (NaN while empty). */
-class RunningStats {
+/** Count, mean and maximum of durations (NaN while empty), summed in the order given. */
+class Durations {
   count = 0;
   private sum = 0;
-  max = NaN;
+  private largest = -Infinity;
 
   add(x: number): void {
     this.count++;
     this.sum += x;
-    this.max = this.count === 1 ? x : Math.max(this.max, x);
+    if (x > this.largest) this.largest = x;
   }
 
   get mean(): number {
     return this.count === 0 ? NaN : this.sum / this.count;
+  }
+
+  get max(): number {
+    return this.count === 0 ? NaN : this.largest;
   }
 }

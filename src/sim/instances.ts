@@ -64,7 +64,8 @@ export class Instances {
   readonly count: number;
   readonly concurrency: number;
   private readonly queueLimit: number;
-  private readonly speed: Float64Array;
+  /** Each instance's speed (the service rate multiplier). */
+  readonly speed: Float64Array;
   /** Servers busy per instance. */
   readonly busy: Int32Array;
   readonly waiting: IntFifo[];
@@ -76,6 +77,8 @@ export class Instances {
   private readonly trackServers: boolean;
   /** Counted requests served, per instance. */
   readonly served: Float64Array;
+  /** ms of service time begun for counted requests, per instance (utilisation). */
+  readonly work: Float64Array;
   readonly state: Uint8Array;
   readonly hung: Uint8Array;
   readonly controlCut: Uint8Array;
@@ -115,6 +118,7 @@ export class Instances {
     this.speed = Float64Array.from(instanceConfigs(scenario), (i) => i.speed);
     this.busy = new Int32Array(n);
     this.served = new Float64Array(n);
+    this.work = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
     this.trackServers =
       dynamic ||
@@ -179,9 +183,11 @@ export class Instances {
     }
     attempts.attemptFlags[a]! |= ATTEMPT_IN_SERVICE;
     attempts.epoch[a] = this.epoch[instance]!;
-    const duration = (attempts.demand[a]! * this.slowFactor[instance]!) / this.speed[instance]!;
-    const end = this.clock.now + duration;
-    if (this.usage !== null) this.usage.busyMs[instance]! += duration;
+    const work = (attempts.demand[a]! * this.slowFactor[instance]!) / this.speed[instance]!;
+    const end = this.clock.now + work;
+    const request = attempts.request[a]!;
+    if (attempts.generation[request] === attempts.requestGeneration[a] && attempts.counted[request] === 1) this.work[instance]! += work;
+    if (this.usage !== null) this.usage.busyMs[instance]! += work;
     attempts.serviceEnd[a] = end;
     attempts.completionScheduled(a);
     this.queue.push(end, EV_DONE, a);

@@ -3,10 +3,13 @@
  * simulation report through one definition of every metric.
  */
 import type { LatencyHistogram } from '../metrics/latency-histogram.js';
-import type { ReplicationMetrics } from '../metrics/types.js';
+import type { ReplicationMetrics, SloMetrics } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
+import { evaluateSlo, type SloVerdict } from '../slo/evaluate.js';
+import type { SloObservation } from '../slo/observation.js';
+import { scenarioSlo } from '../slo/plan.js';
 
-const REPORTED_QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
+const REPORTED_QUANTILES = [0.5, 0.9, 0.95, 0.99, 0.999] as const;
 
 /** What every run counts. */
 export interface TrafficCounters {
@@ -20,27 +23,61 @@ export interface TrafficCounters {
   readonly pendingCounted: number;
   readonly lastArrival: number;
   readonly served: Float64Array;
+  /** Each instance's speed (the service rate multiplier). */
+  readonly speed: Float64Array;
+  /** ms of service time of counted requests begun at each instance (at its speed and slow factor then). */
+  readonly work: Float64Array;
   readonly histogram: LatencyHistogram;
   readonly simulatedTime: number;
 }
 
 /** What faults, detectors and recovery add (all zero or NaN on the fast path). */
-export type FailureCounters = Pick<ReplicationMetrics, 'faultyInstances' | 'detection' | 'recovery' | 'retries'> & {
+export type FailureCounters = Pick<ReplicationMetrics, 'faultyInstances' | 'detection' | 'retries'> & {
   /** r: counted requests that failed an attempt and still succeeded. */
   readonly recovered: number;
+  readonly recovery: Omit<ReplicationMetrics['recovery'], 'incidents' | 'serviceTimeToRecover' | 'serviceUnrecovered'>;
 };
 
-export function replicationMetrics(scenario: Scenario, t: TrafficCounters, f: FailureCounters): ReplicationMetrics {
+/** Whether any mechanism that can take an instance out of rotation is configured. */
+export function hasDetector(scenario: Scenario): boolean {
+  return (
+    scenario.healthCheck !== undefined ||
+    scenario.outlierDetection !== undefined ||
+    scenario.heartbeat !== undefined ||
+    scenario.liveness !== undefined ||
+    scenario.failureAccrual !== undefined
+  );
+}
+
+function sloMetrics(verdict: SloVerdict): SloMetrics {
+  return {
+    met: verdict.holds ? 1 : 0,
+    margin: verdict.margin,
+    objectives: verdict.guarantees.map((g) => ({ met: g.holds ? 1 : 0, margin: g.margin, value: g.worst?.value ?? NaN })),
+  };
+}
+
+/** Mean and spread of x relative to its mean, over instances. */
+function spread(x: readonly number[]): { maxOverMean: number; cov: number } {
+  const mean = x.reduce((a, b) => a + b, 0) / x.length;
+  const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length;
+  // A loop, not Math.max(...x): a million instances overflow the stack as call arguments.
+  const max = x.reduce((a, b) => Math.max(a, b), -Infinity);
+  return { maxOverMean: mean > 0 ? max / mean : NaN, cov: mean > 0 ? Math.sqrt(variance) / mean : NaN };
+}
+
+export function replicationMetrics(scenario: Scenario, t: TrafficCounters, f: FailureCounters, observation: SloObservation): ReplicationMetrics {
   const n = scenario.service.instances;
   const perInstance = Array.from(t.served);
-  // With membership, the instance slots some pod occupied (as many as n, or more).
-  const slots = perInstance.length;
-  const meanServed = perInstance.reduce((a, b) => a + b, 0) / slots;
-  const variance = perInstance.reduce((a, b) => a + (b - meanServed) ** 2, 0) / slots;
   const windowEnd = scenario.duration ?? t.lastArrival;
-  const windowSeconds = Math.max(0, windowEnd - scenario.warmup) / 1000;
-  const [p50, p90, p99, p999] = t.histogram.quantiles(REPORTED_QUANTILES);
+  const windowMs = Math.max(0, windowEnd - scenario.warmup);
+  const windowSeconds = windowMs / 1000;
+  const [p50, p90, p95, p99, p999] = t.histogram.quantiles(REPORTED_QUANTILES);
   const T = t.counted;
+  const servers = scenario.service.concurrency * windowMs;
+  const perInstanceUtilisation = Array.from(t.work, (w) => (servers > 0 ? w / servers : NaN));
+  const verdict = evaluateSlo(scenarioSlo(scenario).objectives, observation);
+  const recovering = verdict.incidents.filter((i) => i.timeToRecover !== Infinity).map((i) => i.timeToRecover);
   return {
     T,
     S: n,
@@ -53,19 +90,24 @@ export function replicationMetrics(scenario: Scenario, t: TrafficCounters, f: Fa
     timedOut: t.timedOut,
     rejected: t.rejected,
     inFlightAtEnd: t.pendingCounted,
-    throughput: windowSeconds > 0 ? (t.completed + t.failed + t.rejected) / windowSeconds : NaN,
+    offered: windowSeconds > 0 ? T / windowSeconds : NaN,
     goodput: windowSeconds > 0 ? t.completed / windowSeconds : NaN,
     availability: T > 0 ? t.completed / T : NaN,
-    latency: { mean: t.histogram.mean, p50: p50!, p90: p90!, p99: p99!, p999: p999!, max: t.histogram.max },
-    imbalance: {
-      maxOverMean: meanServed > 0 ? Math.max(...perInstance) / meanServed : NaN,
-      cov: meanServed > 0 ? Math.sqrt(variance) / meanServed : NaN,
-    },
+    latency: { mean: t.histogram.mean, p50: p50!, p90: p90!, p95: p95!, p99: p99!, p999: p999!, max: t.histogram.max },
+    imbalance: spread(perInstance.map((served, i) => served / t.speed[i]!)),
     perInstance,
+    utilisation: servers > 0 ? t.work.reduce((a, b) => a + b, 0) / (n * servers) : NaN,
+    perInstanceUtilisation,
     faultyInstances: f.faultyInstances,
-    detection: f.detection,
-    recovery: f.recovery,
+    detection: hasDetector(scenario) ? f.detection : { ...f.detection, missed: NaN },
+    recovery: {
+      ...f.recovery,
+      incidents: verdict.incidents.length,
+      serviceTimeToRecover: recovering.length > 0 ? recovering.reduce((a, b) => Math.max(a, b), -Infinity) : NaN,
+      serviceUnrecovered: verdict.incidents.length - recovering.length,
+    },
     retries: f.retries,
+    slo: sloMetrics(verdict),
     simulatedTime: t.simulatedTime,
   };
 }

@@ -11,7 +11,7 @@ import type { ReplicationMetrics } from '../metrics/types.js';
 import { assertSimulated } from '../scenario/not-yet-simulated.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MESHSIM_VERSION } from '../version.js';
-import { FastSimulation, runsOnFastPath } from './fast-simulation.js';
+import { FastSimulation, runsOnFastPath, type ObservedMetrics } from './fast-simulation.js';
 import type { SimEvent } from './fault-tracker.js';
 import { Simulation, type SimulationOptions, type SimulationResult } from './simulation.js';
 import type { TimeSeriesRow } from './timeseries.js';
@@ -45,9 +45,23 @@ export function simulateReplication(
   balancer: BalancerConfig = scenario.balancer,
   options: SimulationOptions = {},
 ): ReplicationMetrics {
+  return observeReplication(scenario, replication, balancer, options).metrics;
+}
+
+/**
+ * One replication's metrics and its SLO observation, the input of `evaluateSlo`: the library
+ * call for judging many runs in one process (guarantee search). Takes the fast path when it can.
+ */
+export function observeReplication(
+  scenario: Scenario,
+  replication = 0,
+  balancer: BalancerConfig = scenario.balancer,
+  options: SimulationOptions = {},
+): ObservedMetrics {
   assertSimulated(scenario);
   if (runsOnFastPath(scenario, options)) return new FastSimulation(scenario, balancer, replication, options).run();
-  return new Simulation(scenario, balancer, replication, options).run().metrics;
+  const { metrics, observation } = new Simulation(scenario, balancer, replication, options).run();
+  return { metrics, observation };
 }
 
 /**

@@ -59,6 +59,7 @@ import { Instances } from './instances.js';
 import { RecoveryPolicies } from './recovery-policies.js';
 import { RequestLedger, type RequestEnd } from './request-ledger.js';
 import { replicationMetrics } from './replication-metrics.js';
+import type { SloObservation } from '../slo/observation.js';
 import { TimeSeries, type TimeSeriesRow } from './timeseries.js';
 import { Workload } from './workload.js';
 
@@ -96,6 +97,8 @@ export interface SimulationResult {
   readonly metrics: ReplicationMetrics;
   readonly events: readonly SimEvent[];
   readonly timeseries: readonly TimeSeriesRow[];
+  /** What the SLO is judged on (src/slo/evaluate.ts). */
+  readonly observation: SloObservation;
 }
 
 export class Simulation {
@@ -133,7 +136,7 @@ export class Simulation {
     this.workload = new Workload(scenario, streams);
     this.tracker = new FaultTracker(n, options.recordEvents === true, scenario.warmup);
     this.timeseries = options.recordTimeSeries ? new TimeSeries(scenario.timeseries.window) : null;
-    this.ledger = new RequestLedger(scenario.warmup, this.timeseries, options.onRequestEnd);
+    this.ledger = new RequestLedger(scenario, this.timeseries, options.onRequestEnd);
     this.drain = scenario.drain ?? Infinity;
 
     const now = () => clock.now;
@@ -258,10 +261,12 @@ export class Simulation {
       }
     }
     this.membership?.finish(clock.now);
+    const observation = this.ledger.observation(this.scenario.timeout ?? Infinity, this.tracker.records());
     return {
-      metrics: this.metrics(),
+      metrics: this.metrics(observation),
       events: this.tracker.events,
       timeseries: this.timeseries?.rows(clock.now) ?? [],
+      observation,
     };
   }
 
@@ -278,17 +283,18 @@ export class Simulation {
     if (this.membership !== null) this.timeseries.snapshotMembership(this.clock.now, this.membership.snapshot());
   }
 
-  private metrics(): ReplicationMetrics {
-    const faults = this.tracker.summary();
+  private metrics(observation: SloObservation): ReplicationMetrics {
     const ledger = this.ledger;
+    const faults = this.tracker.summary(ledger.spanEnd());
     const counters = this.pipeline.counters;
     const now = this.clock.now;
+    const instances = this.instances;
     const membership = this.membership;
     // With membership, per-instance counts are per slot, over the slots some pod occupied.
-    const served = membership === null ? this.instances.served : this.instances.served.subarray(0, membership.slotsUsed);
+    const used = membership === null ? instances.served.length : membership.slotsUsed;
     const metrics = replicationMetrics(
       this.scenario,
-      ledger.trafficCounters(served, now),
+      ledger.trafficCounters(instances.served.subarray(0, used), instances.speed.subarray(0, used), instances.work.subarray(0, used), now),
       {
         faultyInstances: this.tracker.faultyInstances(),
         recovered: ledger.recovered,
@@ -304,6 +310,7 @@ export class Simulation {
           requestsMeetingFailure: counters.meetingFailure,
           meanTimeToRecover: faults.meanTimeToRecover,
           maxTimeToRecover: faults.maxTimeToRecover,
+          unrecovered: faults.unrecovered,
           restarts: this.faults.restarts,
         },
         retries: {
@@ -314,6 +321,7 @@ export class Simulation {
           maxAttemptsPerRequest: counters.maxAttemptsPerRequest,
         },
       },
+      observation,
     );
     return membership === null ? metrics : { ...metrics, membership: membership.metrics() };
   }

@@ -15,7 +15,6 @@ import type { ReplicationMetrics } from '../metrics/types.js';
 import { instanceAttributes } from '../scenario/instance-attributes.js';
 import type { Scenario } from '../scenario/schema.js';
 import { simulateReplication } from '../sim/run-scenario.js';
-import type { SimulationOptions } from '../sim/simulation.js';
 import type { SweepCell } from './types.js';
 
 /** A cell ready to run: its resolved scenario and its strategies with their unique labels. */
@@ -26,11 +25,6 @@ export interface CellPlan {
   scenario: Scenario;
   strategies: readonly BalancerConfig[];
   labels: readonly string[];
-  /**
-   * Builds the cell's balancers when some are plug-ins (loaded beforehand, see
-   * src/plugins/load-plugins.ts); default the built-in registry.
-   */
-  createBalancer?: SimulationOptions['createBalancer'];
 }
 
 /** One simulation: `cell` is a position in the plan given to runCells (not a grid index). */
@@ -146,7 +140,7 @@ export async function runCells(plan: readonly CellPlan[], options: RunCellsOptio
 }
 
 /**
- * Runs units on this thread. Each unit first yields to the event loop, so a signal handler
+ * Runs units of built-in balancers on this thread. Each unit first yields to the event loop, so a signal handler
  * (Ctrl-C) and progress output get their turn between simulations.
  */
 export function inProcessRunner(plan: readonly CellPlan[]): UnitRunner {
@@ -154,7 +148,7 @@ export function inProcessRunner(plan: readonly CellPlan[]): UnitRunner {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal.aborted) throw signal.reason;
     const cell = plan[unit.cell]!;
-    const options = cell.createBalancer === undefined ? {} : { createBalancer: cell.createBalancer };
-    return simulateReplication(cell.scenario, unit.replication, cell.strategies[unit.strategy]!, options);
+    if (usesPlugins(cell.strategies)) throw new Error('plug-in balancers run on worker threads (src/cli/worker-pool.ts), not in this thread');
+    return simulateReplication(cell.scenario, unit.replication, cell.strategies[unit.strategy]!);
   };
 }

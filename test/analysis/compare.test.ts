@@ -3,12 +3,14 @@ import {
   COMPARED_METRICS,
   compareMetric,
   compareStrategies,
-  metricDirection,
   pairedDifference,
   sortByMetric,
   uniqueLabels,
   verdictOf,
 } from '../../src/analysis/compare.js';
+import { directionOf } from '../../src/analysis/directions.js';
+import { metricPaths } from '../../src/analysis/metric-paths.js';
+import { metricsTemplate } from '../../src/metrics/template.js';
 import { makeMetrics, makeStrategy } from '../helpers/metrics-fixture.js';
 
 describe('pairedDifference', () => {
@@ -71,18 +73,30 @@ describe('verdictOf', () => {
 });
 
 describe('metric directions', () => {
-  it('covers the key metrics, latency lower and availability higher', () => {
+  it('covers the key metrics in decision order: the SLO, requests served, latency, diagnostics', () => {
     expect(COMPARED_METRICS.map((m) => m.path)).toEqual([
-      'latency.mean', 'latency.p50', 'latency.p90', 'latency.p99', 'latency.p999', 'latency.max',
-      'throughput', 'availability', 'timedOut', 'rejected', 'failed',
+      'slo.margin', 'availability', 'goodput', 'timedOut', 'rejected', 'failed',
+      'latency.mean', 'latency.p50', 'latency.p90', 'latency.p95', 'latency.p99', 'latency.p999', 'latency.max',
       'imbalance.cov', 'imbalance.maxOverMean', 'F', 'R',
     ]);
-    expect(metricDirection('latency.p99')).toBe('lower');
-    expect(metricDirection('throughput')).toBe('higher');
-    expect(metricDirection('availability')).toBe('higher');
-    expect(metricDirection('timedOut')).toBe('lower');
-    expect(metricDirection('R')).toBe('none');
-    expect(metricDirection('perInstance.0')).toBeUndefined();
+  });
+
+  it('knows a direction for every metric path, latency lower and availability higher', () => {
+    expect(directionOf('latency.p99')).toBe('lower');
+    expect(directionOf('latency.p95')).toBe('lower');
+    expect(directionOf('goodput')).toBe('higher');
+    expect(directionOf('availability')).toBe('higher');
+    expect(directionOf('offered')).toBe('none');
+    expect(directionOf('timedOut')).toBe('lower');
+    expect(directionOf('R')).toBe('none');
+    expect(directionOf('perInstance.0')).toBe('none');
+    expect(directionOf('perInstanceUtilisation.3')).toBe('none');
+    expect(directionOf('slo.met')).toBe('higher');
+    expect(directionOf('slo.objectives.2.margin')).toBe('higher');
+    expect(directionOf('recovery.serviceTimeToRecover')).toBe('lower');
+    expect(directionOf('throughput')).toBeUndefined();
+    expect(directionOf('nonsense')).toBeUndefined();
+    for (const path of metricPaths(metricsTemplate(3, 2))) expect(directionOf(path), path).toBeDefined();
   });
 });
 
@@ -123,13 +137,13 @@ describe('compareStrategies', () => {
 });
 
 describe('sortByMetric', () => {
-  const s = (label: string, p99: number, throughput: number) =>
-    makeStrategy(label, [makeMetrics({ latency: { p99 }, throughput })]);
+  const s = (label: string, p99: number, goodput: number) =>
+    makeStrategy(label, [makeMetrics({ latency: { p99 }, goodput })]);
 
   it('puts the best first in each direction, NaN last, ties in given order', () => {
     const results = [s('a', 50, 10), s('b', NaN, 30), s('c', 20, 20), s('d', 20, 5)];
     expect(sortByMetric(results, 'latency.p99').map((r) => r.label)).toEqual(['c', 'd', 'a', 'b']);
-    expect(sortByMetric(results, 'throughput').map((r) => r.label)).toEqual(['b', 'c', 'a', 'd']);
+    expect(sortByMetric(results, 'goodput').map((r) => r.label)).toEqual(['b', 'c', 'a', 'd']);
   });
 });
 

@@ -53,6 +53,7 @@ describe('metricPaths and getMetric', () => {
       'latency.mean',
       'latency.p50',
       'latency.p90',
+      'latency.p95',
       'latency.p99',
       'latency.p999',
       'latency.max',
@@ -63,6 +64,13 @@ describe('metricPaths and getMetric', () => {
       'perInstance.2',
     ]);
     expect(paths.indexOf('imbalance.cov')).toBe(paths.indexOf('imbalance.maxOverMean') + 1);
+    expect(paths.filter((p) => p.startsWith('slo.'))).toEqual([
+      'slo.met',
+      'slo.margin',
+      'slo.objectives.0.met',
+      'slo.objectives.0.margin',
+      'slo.objectives.0.value',
+    ]);
     expect(paths.at(-1)).toBe('simulatedTime');
   });
 

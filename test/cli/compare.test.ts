@@ -63,18 +63,24 @@ describe('meshsim compare', () => {
     expect(r.status, r.stderr).toBe(0);
     const rows = rowsIn(out);
     const p99 = rows.find((row) => row.metric === 'latency.p99')!;
+    // Random also loses requests, so the latency verdict says it covers completed requests only.
     expect(p99).toMatchObject({ label: 'least_request(choices=2)', baseline: 'random', verdict: 'A better' });
+    expect((p99 as Row & { caveat: string }).caveat).toMatch(/^completed requests only/);
     expect(p99.difference).toBeLessThan(0);
     expect(Math.abs(p99.difference)).toBeGreaterThan(p99.ci95!);
     // Random times out requests at the slow pair; least request does not.
     expect(rows.find((row) => row.metric === 'availability')!.verdict).toBe('A better');
-    // The terminal: strategies sorted best first by p99, and the caveat about latency.
+    // The terminal: the decision first, then the tables in rank order, and the caveat about latency.
+    expect(r.stdout).toMatch(/^pick least_request\(choices=2\): meets the SLO; random misses availability per 10s \(worst window \d+(\.\d+)?% < 99\.9%\)$/m);
+    expect(r.stdout.indexOf('pick least_request')).toBeLessThan(r.stdout.indexOf('paired differences'));
     const table = r.stdout.split('\n');
     const firstStrategy = table.findIndex((l) => l.startsWith('least_request(choices=2)'));
     expect(firstStrategy).toBeGreaterThan(0);
     expect(firstStrategy).toBeLessThan(table.findIndex((l) => l.startsWith('random ')));
     expect(r.stdout).toMatch(/least_request\(choices=2\)\s+latency\.p99 .*A better/);
-    expect(r.stdout).toMatch(/Availability differs/);
+    expect(r.stdout).toMatch(/least_request\(choices=2\)\s+latency\.p99 .*A better \(completed requests only[;)]/);
+    const ranking = JSON.parse(readFileSync(join(out, 'comparison.json'), 'utf8')).ranking;
+    expect(ranking.strategies.map((x: { label: string }) => x.label)).toEqual(['least_request(choices=2)', 'random']);
     for (const file of ['summary.json', 'summary.csv', 'scenario.json', 'instances.csv', 'comparison.json', 'comparison.csv']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
@@ -91,9 +97,12 @@ describe('meshsim compare', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(readFileSync(join(out, 'comparison.json'), 'utf8'));
     const rows = rowsIn(out);
-    expect(rows).toHaveLength(15);
+    expect(rows).toHaveLength(17);
     for (const row of rows) {
       expect(row).toMatchObject({ label: 'round_robin#2', baseline: 'round_robin', difference: 0, ci95: 0, verdict: 'no significant difference' });
+      // Equal availability: no "completed requests only"; round robin's timeouts censor its tail.
+      const caveat = (row as Row & { caveat: string }).caveat;
+      expect(caveat).toBe(['latency.p99', 'latency.p999', 'latency.max', 'latency.mean', 'latency.p95', 'latency.p90'].includes(row.metric) ? 'censored by the timeout' : '');
     }
   });
 
@@ -107,6 +116,22 @@ describe('meshsim compare', () => {
   });
 });
 
+describe('meshsim compare --metric', () => {
+  it('takes any metric path: ties within an availability tier break by it, in its better direction', () => {
+    const out = join(dir, 'metric');
+    const r = meshsim(['compare', scenario, '--balancers', 'round_robin,{kind: least_request, choices: 2},random', '--metric', 'perInstanceUtilisation.6', '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(join(out, 'comparison.json'), 'utf8'));
+    expect(json.ranking.metric).toBe('perInstanceUtilisation.6');
+    // Utilisation has no better direction (ascending), and ranks only within an availability tier:
+    // least request, the only one losing no requests, stays first whatever its utilisation.
+    const strategies: Array<{ label: string; availability: number }> = json.ranking.strategies;
+    expect(strategies[0]!.label).toBe('least_request(choices=2)');
+    for (let i = 1; i < strategies.length; i++) expect(strategies[i]!.availability).toBeLessThanOrEqual(strategies[i - 1]!.availability);
+    expect(r.stdout).toMatch(/rank\s+strategy\s+SLO met\s+availability\s+goodput\/s\s+perInstanceUtilisation\.6\s+why/);
+  });
+});
+
 describe('meshsim compare with bad input: a clear message and exit status 2', () => {
   const cases: Array<{ name: string; args: string[]; message: RegExp }> = [
     { name: 'an unknown balancer kind', args: ['--balancers', 'round_robin,least_requst'], message: /--balancers least_requst: kind: expected one of .*did you mean `least_request`\?/ },
@@ -114,7 +139,8 @@ describe('meshsim compare with bad input: a clear message and exit status 2', ()
     { name: 'no strategies', args: [], message: /compare needs strategies: give --balancers SPEC,SPEC or a `compare:` list/ },
     { name: 'one strategy', args: ['--balancers', 'random'], message: /at least two strategies; found only random/ },
     { name: 'an unknown baseline', args: ['--balancers', 'random,round_robin', '--baseline', 'randon'], message: /--baseline randon: expected one of the strategies' labels: random, round_robin; did you mean random\?/ },
-    { name: 'an unknown metric', args: ['--balancers', 'random,round_robin', '--metric', 'latency.p95'], message: /--metric latency\.p95: expected one of latency\.mean, .*did you mean latency\.p9\d\?/ },
+    { name: 'an unknown metric', args: ['--balancers', 'random,round_robin', '--metric', 'latency.p96'], message: /--metric latency\.p96: expected a metric path such as latency\.p99, .*did you mean latency\.p9\d\?/ },
+    { name: 'a metric the run will not have', args: ['--balancers', 'random,round_robin', '--metric', 'perInstance.8'], message: /--metric perInstance\.8: expected a metric path/ },
   ];
   for (const c of cases) {
     it(c.name, () => {

@@ -9,6 +9,10 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatSummaryJson } from '../../src/output/summary-json.js';
+import { loadBalancerPlugins } from '../../src/plugins/load-plugins.js';
+import { loadScenarioFile } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/sim/run-scenario.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const bin = join(root, 'bin/meshsim.js');
@@ -58,6 +62,15 @@ describe('meshsim run with a plug-in balancer', () => {
     // Deterministic: the plug-in draws only from the random stream it is given.
     expect(fromElsewhere.stdout).toBe(fromRoot.stdout);
     expect(readFileSync(join(out, 'a', 'summary.csv'), 'utf8')).toBe(readFileSync(join(out, 'b', 'summary.csv'), 'utf8'));
+  });
+
+  it('gives, on its worker thread, byte for byte what the library computes on the calling thread', async () => {
+    const out = tempDir();
+    const cli = meshsim(['run', EXAMPLE_SCENARIO, '--out', out, '--quiet', '--set', 'duration=4s', '--set', 'replications=2', '--format', 'json']);
+    expect(cli.status, cli.stderr).toBe(0);
+    const { scenario } = loadScenarioFile(EXAMPLE_SCENARIO, { set: ['duration=4s', 'replications=2'] });
+    const plugins = await loadBalancerPlugins(scenario);
+    expect(cli.stdout).toBe(formatSummaryJson(runScenario(scenario, { createBalancer: plugins.createBalancer, label: plugins.label })));
   });
 
   it('shows the label in the table, and a copy of the example works from a directory of its own', () => {
@@ -116,3 +129,40 @@ describe('meshsim run with a plug-in balancer', () => {
     expect(r.stderr).toBe(`meshsim: ${join(dir, 's.yaml')}:6:48: balancer.decay: expected a positive number of milliseconds, found -5\n`);
   });
 });
+
+describe('plug-ins that misbehave: the same message and status 2 from run, compare and sweep (any --workers)', () => {
+  const RANDOM = 'let ids = []; return { setEndpoints(e) { ids = e.map((x) => x.id); }, pick() { return ids[0] ?? -1; } };';
+  const modules: Record<string, string> = {
+    'loop.js': 'export default { create() { return { setEndpoints() {}, pick() { for (;;) {} } }; } };\n',
+    'never.js': `await new Promise(() => {});\nexport default { create() { ${RANDOM} } };\n`,
+    'throws.js': "let n = 0;\nexport default { create() { let ids = []; return { setEndpoints(e) { ids = e.map((x) => x.id); }, pick() { if (++n > 50) throw new Error('boom'); return ids[0]; } }; } };\n",
+    'rejects.js': `export default { create() { Promise.reject(new Error('late')); ${RANDOM} } };\n`,
+  };
+  const commands: Array<[string, (module: string) => string[]]> = [
+    ['run', (m) => ['run', '--set', `balancer={module: ./${m}}`]],
+    ['compare', (m) => ['compare', '--balancers', `round_robin,{module: ./${m}}`]],
+    ['sweep --workers 1', (m) => ['sweep', '--workers', '1', '--param', 'seed=1,2', '--set', `balancer={module: ./${m}}`]],
+    ['sweep --workers 2', (m) => ['sweep', '--workers', '2', '--param', 'seed=1,2', '--set', `balancer={module: ./${m}}`]],
+  ];
+  const expected: Record<string, RegExp> = {
+    'loop.js': /^meshsim: .*loop\.js: pick\(\) did not return within 500ms in .*; meshsim stopped it\. If it is only slow, allow it more time with --plugin-timeout\n$/,
+    'never.js': /^meshsim: .*never\.js: importing it did not finish within 500ms \(a top-level await that never settles, or a loop at the top level\?\); meshsim stopped it/,
+    'throws.js': /^meshsim: .*throws\.js: pick\(\) threw Error: boom \(throws\.js:2:\d+\)\n$/,
+    'rejects.js': /^meshsim: .*rejects\.js: asynchronous work of a plug-in balancer failed and nothing handled it: Error: late \(rejects\.js:1:\d+\)/,
+  };
+  for (const name of Object.keys(modules)) {
+    for (const [command, args] of commands) {
+      // The import hang and the loop each cost a timeout: one command each is enough beside run.
+      if ((name === 'never.js' || name === 'rejects.js') && command !== 'run' && command !== 'sweep --workers 2') continue;
+      it(`${name} under ${command}`, () => {
+        const dir = tempDir({ 's.yaml': SCENARIO('{ kind: round_robin }'), ...modules });
+        const r = meshsim([...args(name).slice(0, 1), join(dir, 's.yaml'), ...args(name).slice(1), '--out', join(dir, 'o'), '--plugin-timeout', '500ms', '--quiet'], dir);
+        expect(r.status, r.stderr).toBe(2);
+        expect(r.stderr).toMatch(expected[name]!);
+        expectCleanError(r.stderr);
+        expect(existsSync(join(dir, 'o'))).toBe(false);
+      });
+    }
+  }
+});
+

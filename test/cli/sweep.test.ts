@@ -46,7 +46,7 @@ function expectSameFiles(a: string, b: string) {
 }
 
 beforeAll(() => {
-  expect(existsSync(join(root, 'dist/cli/sweep-worker.js')), 'run `npm run build` first (npm test does)').toBe(true);
+  expect(existsSync(join(root, 'dist/cli/simulation-worker.js')), 'run `npm run build` first (npm test does)').toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'meshsim-sweep-'));
   scenario = join(dir, 's.yaml');
   writeFileSync(scenario, SCENARIO);
@@ -157,6 +157,6 @@ describe('meshsim sweep and merge with bad input: a clear message and exit statu
     expect(whole.stderr).toMatch(/w1: not a shard/);
     const empty = meshsim(['merge', dir, '--out', join(dir, 'm')]);
     expect(empty.status).toBe(2);
-    expect(empty.stderr).toMatch(/sweep\.json: no such file/);
+    expect(empty.stderr).toMatch(/: not a finished meshsim result \(no meshsim-result\.json\)/);
   });
 });

@@ -30,4 +30,17 @@ describe('instances.csv', () => {
     expect(lines[0]).toBe('cell,param.balancer,strategy,replication,instance,served,speed,weight,zone');
     expect(lines[1]).toBe('0,"{""kind"":""random""}",random,0,0,238,1,1,"z,1"');
   });
+
+  it('a sweep cell with more rows than a call takes arguments (once a stack overflow)', () => {
+    const wide = Array.from({ length: 135_000 }, (_, instance) => ({ instance, speed: 1, weight: 1, zone: 'z' }));
+    const result = { ...makeRun(1, ['random']).results[0]!, replicationMetrics: [{ ...makeRun(1, ['random']).results[0]!.replicationMetrics[0]!, perInstance: wide.map(() => 3) }] };
+    const sweep: SweepResult = {
+      meshsimVersion: '0.1.0', scenario: 's', seed: 1, replications: 1, params: [], strategies: ['random'],
+      cells: [{ index: 0, params: {}, instances: wide, results: [result] }],
+    };
+    const lines = formatSweepInstancesCsv(sweep).trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 135_000);
+    expect(lines[135_000]).toBe('0,random,0,134999,3,1,1,z');
+  });
 });
+

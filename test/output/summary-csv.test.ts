@@ -78,8 +78,8 @@ describe('formatSummaryCsv', () => {
 
   it('writes numbers exactly, NaN as an empty cell, and quotes labels when needed', () => {
     const reps = [
-      makeMetrics({ latency: { mean: NaN }, throughput: 0.1 + 0.2 }),
-      makeMetrics({ latency: { mean: NaN }, throughput: 0.1 + 0.2 }),
+      makeMetrics({ latency: { mean: NaN }, goodput: 0.1 + 0.2 }),
+      makeMetrics({ latency: { mean: NaN }, goodput: 0.1 + 0.2 }),
     ];
     const run: RunResult = {
       ...makeRun(2),
@@ -93,7 +93,7 @@ describe('formatSummaryCsv', () => {
     const row = rows[1]!;
     expect(row[3]).toBe('weighted(a=1, b="2")');
     expect(row[header.indexOf('latency.mean')]).toBe('');
-    expect(row[header.indexOf('throughput')]).toBe('0.30000000000000004');
+    expect(row[header.indexOf('goodput')]).toBe('0.30000000000000004');
     expect(rows[3]![header.indexOf('ci95.latency.mean')]).toBe('');
   });
 

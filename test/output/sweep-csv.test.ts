@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatSweepInstancesCsv } from '../../src/output/instances-csv.js';
 import { formatSweepCsv } from '../../src/output/sweep-csv.js';
 import type { SweepResult } from '../../src/sweep/types.js';
 import { makeRun } from '../helpers/metrics-fixture.js';
@@ -30,4 +31,23 @@ describe('sweep.csv', () => {
     expect(Number(row[p99])).toBe(run.results[0]!.metrics.latency.p99);
     expect(Number(row[header.indexOf('ci95.latency.p99')])).toBe(run.results[0]!.ci95['latency.p99']);
   });
+
+  it('an interrupted sweep says so in its CSV files too: a first column `interrupted` on every row', () => {
+    const run = makeRun(1, ['random']);
+    const sweep: SweepResult = {
+      meshsimVersion: '0.1.0', scenario: 's', seed: 1, replications: 1,
+      params: [{ path: 'arrivals.rate', values: [100, 200] }],
+      strategies: ['random'],
+      interrupted: true,
+      finishedCells: [1],
+      cells: [{ index: 1, params: { 'arrivals.rate': 200 }, instances: [{ instance: 0, speed: 1, weight: 1, zone: 'z' }], results: run.results }],
+    };
+    const lines = formatSweepCsv(sweep).trimEnd().split('\n');
+    expect(lines[0]!.split(',').slice(0, 3)).toEqual(['interrupted', 'cell', 'arrivals.rate']);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3))).toEqual([['true', '1', '200']]);
+    const instances = formatSweepInstancesCsv(sweep).trimEnd().split('\n');
+    expect(instances[0]).toBe('interrupted,cell,arrivals.rate,strategy,replication,instance,served,speed,weight,zone');
+    expect(instances[1]).toMatch(/^true,1,200,random,0,0,/);
+  });
 });
+

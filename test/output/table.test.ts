@@ -26,18 +26,22 @@ describe('formatTable', () => {
     expect(maxLineWidth(text)).toBeLessThanOrEqual(TABLE_WIDTH);
   });
 
-  it('renders five replications with ± half-widths, split into two blocks to fit', () => {
+  it('renders five replications with ± half-widths, split into blocks to fit: requests, load, latency', () => {
     const text = formatTable(makeRun(5));
     for (const label of DEFAULT_LABELS) expect(text).toContain(label);
     expect(text).toContain('5 replications');
     expect(text).toContain('±');
     expect(maxLineWidth(text)).toBeLessThanOrEqual(TABLE_WIDTH);
-    // Two stacked blocks, each with its own header and every strategy.
-    expect(text.match(/^strategy/gm)).toHaveLength(2);
+    // Three stacked blocks, each with its own header and every strategy.
+    expect(text.match(/^strategy/gm)).toHaveLength(3);
     for (const label of DEFAULT_LABELS) {
-      expect(text.split(label).length - 1).toBe(2);
+      expect(text.split(label).length - 1).toBe(3);
     }
-    expect(text).toContain('throughput/s');
+    expect(text).toMatch(/^strategy\s+L\s+ρ\s+ρ max\s+max\/mean\s+CoV$/m);
+    expect(text).toContain('offered 100 requests/s');
+    expect(text).toContain('goodput/s');
+    expect(text).not.toContain('throughput');
+    expect(text).toContain('p95 ms');
     expect(text).toContain('p99.9 ms');
     expect(text).toContain('CoV');
   });
@@ -108,12 +112,22 @@ describe('formatTable, faults', () => {
   it('adds a detection and recovery block when a strategy met a fault', () => {
     const faulty = makeMetrics({
       detection: { faults: 2, meanTimeToDetect: 1500, maxTimeToDetect: 2500, missed: 0, falsePositives: 1 },
-      recovery: { recoveredRequests: 3, requestsMeetingFailure: 4, meanTimeToRecover: 64_700, maxTimeToRecover: 70_000, restarts: 1 },
+      recovery: {
+        recoveredRequests: 3,
+        requestsMeetingFailure: 4,
+        meanTimeToRecover: 64_700,
+        maxTimeToRecover: 70_000,
+        unrecovered: 0,
+        incidents: 2,
+        serviceTimeToRecover: 80_000,
+        serviceUnrecovered: 0,
+        restarts: 1,
+      },
     });
     const run = { ...makeRun(1), results: [makeStrategy('round_robin', [faulty])] };
     const text = formatTable(run);
-    expect(text).toMatch(/faults\s+detect s\s+max s\s+missed\s+false\+\s+recover s\s+restarts/);
-    expect(text).toMatch(/round_robin\s+2\s+1\.5\s+2\.5\s+0\s+1\s+64\.7\s+1/);
+    expect(text).toMatch(/faults\s+detect s\s+max s\s+missed\s+false\+\s+recover s\s+SLO back s\s+restarts/);
+    expect(text).toMatch(/round_robin\s+2\s+1\.5\s+2\.5\s+0\s+1\s+64\.7\s+80\s+1/);
     expect(formatTable(makeRun(1))).not.toMatch(/detect s/);
   });
 });

@@ -65,7 +65,7 @@ describe('writeRunOutputs', () => {
     expect(paths).toEqual([join(out, 'summary.json'), join(out, 'summary.csv')]);
     expect(readFileSync(paths[0]!, 'utf8')).toBe(formatSummaryJson(run));
     expect(readFileSync(paths[1]!, 'utf8')).toBe(formatSummaryCsv(run));
-    expect(readdirSync(out).sort()).toEqual(['summary.csv', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['meshsim-result.json', 'summary.csv', 'summary.json']);
   });
 
   it('overwrites a previous result in place', () => {
@@ -73,7 +73,7 @@ describe('writeRunOutputs', () => {
     writeRunOutputs(out, makeRun(1));
     writeRunOutputs(out, makeRun(2));
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(formatSummaryJson(makeRun(2)));
-    expect(readdirSync(out).sort()).toEqual(['summary.csv', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['meshsim-result.json', 'summary.csv', 'summary.json']);
   });
 
   it('with the resolved scenario, also writes scenario.json and instances.csv', () => {

@@ -191,6 +191,22 @@ describe('loadBalancerPlugins', () => {
     ]);
   });
 
+  it('a `config` whose safeParse throws or returns something else than zod does is the module\'s mistake, at the balancer', async () => {
+    const create = 'create() { return { setEndpoints() {}, pick() { return -1; } }; }';
+    const cases: Array<[string, string]> = [
+      ['safeParse() { return 42; }', 'expected config.safeParse to return { success, data } or { success, error }, found 42'],
+      ['safeParse() { return null; }', 'expected config.safeParse to return { success, data } or { success, error }, found null'],
+      ['safeParse() { return { success: false }; }', 'config.safeParse rejected the options without saying why (no error.issues)'],
+      ['safeParse() { return { success: false, error: { issues: [7] } }; }', 'config.safeParse rejected the options without saying why (no error.issues)'],
+      ["safeParse() { throw new TypeError('nope'); }", 'config.safeParse threw TypeError: nope (p.js:1:'],
+    ];
+    for (const [config, message] of cases) {
+      const dir = pluginDir({ 's.yaml': scenarioWith('balancer: { module: ./p.js }'), 'p.js': `export default { config: { ${config} }, ${create} };\n` });
+      const [line] = await pluginProblems(dir);
+      expect(line).toContain(`${join(dir, 's.yaml')}:8:1: balancer: ${join(dir, 'p.js')}: ${message}`);
+    }
+  });
+
   it('words zod 4 option issues like scenario errors and passes the defaults on', async () => {
     const fixture = join(root, 'test/plugins/fixtures/zod-options.js');
     const bad = pluginDir({ 's.yaml': scenarioWith(`balancer: { module: ${fixture}, threshold: -1, mode: fats }`) });

@@ -154,20 +154,22 @@ export function scenarioArbitrary(options: ArbitraryOptions = {}): fc.Arbitrary<
         restart: { startupTime: p.startupTime, backoff: p.backoff },
         ...(p.knobs.healthCheck ? { healthCheck: p.hc } : {}),
         ...(p.knobs.outlierDetection ? { outlierDetection: { ...p.od, maxEjectionTime: p.od.baseEjectionTime + p.extraMax } } : {}),
+        // A per-try timeout longer than the request's could never fire: the schema refuses it.
         ...(p.knobs.retries
           ? {
               retries: {
                 attempts: p.retry.attempts,
                 retryOn: [...p.retry.retryOn],
                 backoff: { base: p.retry.base },
-                ...(p.retry.perTryTimeout === undefined ? {} : { perTryTimeout: p.retry.perTryTimeout }),
+                ...(p.retry.perTryTimeout === undefined ? {} : { perTryTimeout: Math.min(p.retry.perTryTimeout, p.timeout ?? Infinity) }),
                 ...(p.retry.maxRetries === undefined ? {} : { maxRetries: p.retry.maxRetries }),
                 ...(p.retry.budget === undefined ? {} : { budget: p.retry.budget }),
               },
             }
           : {}),
         ...(p.breaker === undefined ? {} : { circuitBreakers: p.breaker }),
-        ...(p.accrual === undefined ? {} : { failureAccrual: p.accrual }),
+        // Linkerd's failure accrual and Envoy's outlier detection are alternatives: one or the other.
+        ...(p.accrual === undefined || p.knobs.outlierDetection ? {} : { failureAccrual: p.accrual }),
         ...(p.knobs.heartbeat
           ? {
               heartbeat: {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatSummaryJson } from '../../src/output/summary-json.js';
 import { makeRun } from '../helpers/metrics-fixture.js';
+import { resultFolder } from '../helpers/result-folder.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const bin = join(root, 'bin/meshsim.js');
@@ -28,6 +29,9 @@ function folder(files: Record<string, string> = {}): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
+
+/** A results folder as meshsim writes it (manifest included). */
+const results = (files: Record<string, string>) => resultFolder(files, 'meshsim-report-cli-');
 
 function expectCleanError(stderr: string) {
   expect(stderr).not.toMatch(/^\s+at .+[:(]/m);
@@ -51,13 +55,14 @@ beforeAll(() => {
 
 describe('meshsim report', () => {
   it('writes each chart as SVG and PNG, and report.html, into --out', () => {
-    const dir = folder({ 'summary.json': formatSummaryJson(makeRun(3)) });
+    const dir = results({ 'summary.json': formatSummaryJson(makeRun(3)) });
     const out = join(dir, 'elsewhere');
     const r = meshsim(['report', dir, '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
       'latency-percentiles.png',
       'latency-percentiles.svg',
+      'meshsim-result.json',
       'report.html',
       'requests-per-instance.png',
       'requests-per-instance.svg',
@@ -66,8 +71,20 @@ describe('meshsim report', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('meshsim report: fixture-scenario');
   });
 
+  it('charts any metric path with --metric, and names a wrong one with a suggestion (exit 2)', () => {
+    const dir = results({ 'summary.json': formatSummaryJson(makeRun(2)) });
+    const r = meshsim(['report', dir, '--metric', 'slo.margin']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/3 charts \(SVG, PNG\): latency-percentiles, metric-by-strategy, requests-per-instance/);
+    expect(existsSync(join(dir, 'report', 'metric-by-strategy.svg'))).toBe(true);
+    const bad = meshsim(['report', dir, '--metric', 'latency.p98']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^meshsim: --metric latency\.p98: expected a metric path of these results .*did you mean latency\.p9\d\?$/m);
+    expectCleanError(bad.stderr);
+  });
+
   it('defaults to DIR/report, is byte-identical when repeated, and removes charts it no longer draws', () => {
-    const dir = folder({ 'summary.json': formatSummaryJson(makeRun(2)) });
+    const dir = results({ 'summary.json': formatSummaryJson(makeRun(2)) });
     const out = join(dir, 'report');
     expect(meshsim(['report', dir, '--quiet']).status).toBe(0);
     const first = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f))]));
@@ -81,8 +98,10 @@ describe('meshsim report', () => {
 
   const bad: Array<[string, () => string[], RegExp]> = [
     ['a folder that does not exist', () => ['report', '/nonexistent/results'], /^meshsim: \/nonexistent\/results: no such folder\n$/],
-    ['a folder without results', () => ['report', folder({ 'notes.txt': '' })], /^meshsim: .*: no meshsim results here \(expected summary\.json or sweep\.json, as written by meshsim run, compare or sweep\)\n$/],
-    ['a broken summary.json', () => ['report', folder({ 'summary.json': '{"results": 3}' })], /^meshsim: .*summary\.json: not a meshsim summary/],
+    ['a folder without results', () => ['report', results({ 'notes.txt': '' })], /^meshsim: .*: no meshsim results here \(expected summary\.json or sweep\.json, as written by meshsim run, compare or sweep\)\n$/],
+    ['a broken summary.json', () => ['report', results({ 'summary.json': '{"results": 3}' })], /^meshsim: .*summary\.json: not a meshsim summary/],
+    ['files no meshsim run finished writing', () => ['report', folder({ 'summary.json': formatSummaryJson(makeRun(1)) })], /^meshsim: .*: not a finished meshsim result \(no meshsim-result\.json\)/],
+    ['the results folder itself as --out', () => { const dir = results({ 'summary.json': formatSummaryJson(makeRun(1)) }); return ['report', dir, '--out', dir]; }, /: is the results folder itself; write the report into a folder of its own/],
     ['no folder at all', () => ['report'], /missing required argument 'dir'/],
   ];
   for (const [name, args, message] of bad) {
@@ -95,7 +114,7 @@ describe('meshsim report', () => {
   }
 
   it('exits 1 with what to install when the chart font is missing', () => {
-    const dir = folder({ 'summary.json': formatSummaryJson(makeRun(2)) });
+    const dir = results({ 'summary.json': formatSummaryJson(makeRun(2)) });
     const r = meshsim(['report', dir], { env: { MESHSIM_FONT_DIR: '/nonexistent/fonts' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^meshsim: charts need the DejaVu Sans font .*apt-get install fonts-dejavu-core/);

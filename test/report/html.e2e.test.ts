@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeResultFolder } from '../../src/output/result-folder.js';
 import { formatSummaryJson } from '../../src/output/summary-json.js';
 import { eventsCsv, faultRun, sweepFixture, timeseriesCsv } from './fixtures.js';
 
@@ -154,14 +155,13 @@ describe('report.html in headless Chromium', () => {
       [faults, { 'summary.json': formatSummaryJson(faultRun(5)), 'timeseries.csv': timeseriesCsv(), 'events.csv': eventsCsv() }],
       [sweep, { 'sweep.json': JSON.stringify(sweepFixture(10)) }],
     ] as const) {
-      mkdirSync(dir, { recursive: true });
-      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      writeResultFolder(dir, 'sweep.json' in files ? 'sweep' : 'run', Object.entries(files));
       meshsim(['report', dir, '--quiet']);
     }
     const faultPage = await openReport(browser!, join(faults, 'report'), screenshots, 'faults');
     const sweepPage = await openReport(browser!, join(sweep, 'report'), screenshots, 'sweep');
     expect(faultPage.charts.map((c) => c.name)).toEqual(['latency-percentiles', 'requests-per-instance', 'fault-timeseries', 'detect-recover-times']);
-    expect(sweepPage.charts.map((c) => c.name)).toEqual(['latency-vs-parameter']);
+    expect(sweepPage.charts.map((c) => c.name)).toEqual(['latency-vs-parameter', 'availability-vs-parameter']);
     for (const page of [faultPage, sweepPage]) {
       for (const chart of page.charts) {
         expect(chart.drawn, chart.name).toBe('true');

@@ -14,6 +14,7 @@ import { escapeInlineScript, inlineJson, renderReportHtml } from '../../src/repo
 import { readReportInputs } from '../../src/report/inputs.js';
 import { comparisonTableHtml, escapeHtml, lfrTableHtml, metricCell } from '../../src/report/tables.js';
 import { makeRun } from '../helpers/metrics-fixture.js';
+import { resultFolder } from '../helpers/result-folder.js';
 import { eventsCsv, sweepFixture, timeseriesCsv } from './fixtures.js';
 
 const SCENARIO = {
@@ -35,9 +36,7 @@ const COMPARISON = {
 };
 
 function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'meshsim-report-html-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
+  return resultFolder(files, 'meshsim-report-html-');
 }
 
 const bundles = readEmbedBundles();
@@ -86,7 +85,7 @@ describe('report.html', () => {
     const specs = JSON.parse(json) as Record<string, { data?: { values: unknown[] }; datasets?: unknown }>;
     expect(Object.keys(specs)).toEqual(['latency-percentiles', 'requests-per-instance', 'fault-timeseries']);
     for (const name of Object.keys(specs)) expect(html).toContain(`<div class="chart" id="chart-${name}" data-chart="${name}"></div>`);
-    expect(specs['latency-percentiles']!.data!.values.length).toBe(3 * 4);
+    expect(specs['latency-percentiles']!.data!.values.length).toBe(3 * 5);
   });
 
   it('shows the scenario, the meshsim version, the seed and its sources', () => {
@@ -105,7 +104,7 @@ describe('report.html', () => {
     const run = makeRun(5);
     const text = withoutScripts(html);
     for (const r of run.results) expect(text).toContain(`<th class="num">${escapeHtml(r.label)}</th>`);
-    for (const path of ['T', 'L', 'F', 'R', 'throughput', 'availability', 'latency.p99', 'latency.p999', 'imbalance.cov']) {
+    for (const path of ['T', 'L', 'F', 'R', 'offered', 'goodput', 'availability', 'utilisation', 'latency.p95', 'latency.p99', 'latency.p999', 'imbalance.cov', 'slo.met']) {
       expect(text, path).toContain(`<td class="key">${path}</td>`);
     }
     const p99 = metricCell(run.results[0]!, 'latency.p99');
@@ -132,6 +131,36 @@ describe('report.html', () => {
   });
 });
 
+describe('report.html: the first screen says which strategy, and why', () => {
+  it('opens with the recommendation and the ranking by the SLO, availability and p99', () => {
+    const text = withoutScripts(pageFor(compareDir));
+    const sections = [...text.matchAll(/<section id="([a-z]+)">/g)].map((m) => m[1]);
+    expect(sections[0]).toBe('decision');
+    expect(text).toContain('<h2>Which strategy, and why</h2>');
+    // The fixture's strategies meet the default SLO alike, with equal availability: p99 decides.
+    expect(text).toMatch(/<p class="recommendation">pick round_robin: meets the SLO; least_request\(choices=2\) meets the SLO too, same availability, p99 [^<]+<\/p>/);
+    expect(text).toContain('Judged on the default (the scenario has no <code>slo:</code>): <code>availability &gt;= 99.9% per 10s</code>');
+    expect(text.match(/<table class="decision">[^]*?<\/table>/)![0].match(/<tr class="[^"]*">/g)).toHaveLength(3);
+    expect(text).toMatch(/<td class="num slo met">5\/5<\/td>/);
+  });
+
+  it('leaves the section out for results from before SLO verdicts', () => {
+    const run = makeRun(2);
+    for (const r of run.results) for (const m of [r.metrics, ...r.replicationMetrics]) delete (m as Partial<typeof m>).slo;
+    const text = withoutScripts(pageFor(folder({ 'summary.json': formatSummaryJson(run) })));
+    expect(text).not.toContain('id="decision"');
+    expect(text).toContain('id="lfr"');
+  });
+
+  it('charts any metric on request', () => {
+    const inputs = readReportInputs(compareDir);
+    const charts = reportCharts(inputs, { metric: 'perInstanceUtilisation.2' });
+    const chart = charts.find((c) => c.name === 'metric-by-strategy')!;
+    expect(chart.heading).toBe('perInstanceUtilisation.2 by strategy');
+    expect((chart.spec as { data: { values: unknown[] } }).data.values).toHaveLength(3);
+  });
+});
+
 describe('report.html of a sweep', () => {
   const sweep = sweepFixture(3, ['round_robin', 'random']);
   const html = pageFor(folder({ 'sweep.json': JSON.stringify(sweep) }));
@@ -139,6 +168,10 @@ describe('report.html of a sweep', () => {
   it('has the latency chart, an L/F/R row per cell and strategy, and per-cell metric tables', () => {
     const text = withoutScripts(html);
     expect(text).toContain('data-chart="latency-vs-parameter"');
+    expect(text).toContain('data-chart="availability-vs-parameter"');
+    // The pick at each load comes first.
+    expect(text).toContain('<h2>Which strategy at each value, and why</h2>');
+    expect(text.match(/<td class="pick">[^<]+<\/td>/g)).toHaveLength(3);
     expect(text).toContain('sweep of 3 cells · 2 strategies');
     expect(text).toContain('<th class="key">arrivals.rate</th><th class="key">strategy</th>');
     expect(text.match(/<tr><td class="key">\d+<\/td><td class="key">(round_robin|random)<\/td>/g)).toHaveLength(6);

@@ -11,12 +11,11 @@ import { formatSummaryJson } from '../../src/output/summary-json.js';
 import { numberCell, parseCsv, parseCsvRows } from '../../src/report/csv.js';
 import { ReportInputError, readReportInputs } from '../../src/report/inputs.js';
 import { makeRun } from '../helpers/metrics-fixture.js';
+import { resultFolder } from '../helpers/result-folder.js';
 import { eventsCsv, sweepFixture, timeseriesCsv } from './fixtures.js';
 
 function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'meshsim-report-in-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
+  return resultFolder(files, 'meshsim-report-in-');
 }
 
 describe('CSV', () => {
@@ -83,7 +82,8 @@ describe('reading a results folder', () => {
     for (const comparison of [{ baseline: 'round_robin', rows: [row] }, [row]]) {
       const inputs = readReportInputs(folder({ 'summary.json': formatSummaryJson(run), 'comparison.json': JSON.stringify(comparison) }));
       expect(inputs.kind).toBe('compare');
-      expect(inputs.comparison).toEqual([row]);
+      // A file from before caveats reads as having none.
+      expect(inputs.comparison).toEqual([{ ...row, caveat: '' }]);
     }
   });
 
@@ -120,4 +120,46 @@ describe('reading a results folder', () => {
     mkdirSync(join(dir, 'report'));
     expect(readReportInputs(dir).files).toEqual(['summary.json']);
   });
+
+  it('reads only the files of the result: a stray events.csv of another run is not drawn', () => {
+    const dir = folder({ 'summary.json': formatSummaryJson(makeRun(1)) });
+    writeFileSync(join(dir, 'events.csv'), eventsCsv());
+    const inputs = readReportInputs(dir);
+    expect(inputs.files).toEqual(['summary.json']);
+    expect(inputs.events).toBeUndefined();
+  });
+
+  const unfinished: Array<[string, () => string, RegExp]> = [
+    [
+      'files without a manifest (a run stopped while writing, or written by hand)',
+      () => {
+        const dir = mkdtempSync(join(tmpdir(), 'meshsim-report-in-'));
+        writeFileSync(join(dir, 'summary.json'), formatSummaryJson(makeRun(1)));
+        return dir;
+      },
+      /: not a finished meshsim result \(no meshsim-result\.json\)/,
+    ],
+    [
+      'a file changed since it was written',
+      () => {
+        const dir = folder({ 'summary.json': formatSummaryJson(makeRun(1)) });
+        writeFileSync(join(dir, 'summary.json'), formatSummaryJson(makeRun(2)));
+        return dir;
+      },
+      /: summary\.json is not the file meshsim wrote \(its size or checksum differs from meshsim-result\.json\)/,
+    ],
+    ['a result without strategies', () => folder({ 'summary.json': '{"results": []}' }), /summary\.json: no strategy results to report/],
+    [
+      'a sweep interrupted before any cell finished',
+      () => folder({ 'sweep.json': JSON.stringify({ ...sweepFixture(), cells: [], interrupted: true }) }),
+      /sweep\.json: no finished cells to report \(the sweep was interrupted before any cell finished\)/,
+    ],
+  ];
+  for (const [name, make, message] of unfinished) {
+    it(`refuses ${name}`, () => {
+      const dir = make();
+      expect(() => readReportInputs(dir)).toThrow(ReportInputError);
+      expect(() => readReportInputs(dir)).toThrow(message);
+    });
+  }
 });

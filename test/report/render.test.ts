@@ -98,6 +98,7 @@ describe('rendering charts to SVG and PNG', () => {
       'fault-timeseries',
       'detect-recover-times',
       'latency-vs-parameter',
+      'availability-vs-parameter',
     ]);
     for (const chart of charts) {
       const svg = await renderer.toSvg(chart.spec);

@@ -17,7 +17,13 @@ import {
   type TimeseriesRow,
 } from '../../src/report/specs/fault-timeseries.js';
 import { latencyPercentileRows, latencyPercentilesSpec } from '../../src/report/specs/latency-percentiles.js';
-import { latencyVsParameterRows, latencyVsParameterSpec } from '../../src/report/specs/latency-vs-parameter.js';
+import {
+  SERVED_PANELS,
+  latencyVsParameterRows,
+  latencyVsParameterSpec,
+  parameterRows,
+  parameterSpec,
+} from '../../src/report/specs/latency-vs-parameter.js';
 import {
   attributesFromScenario,
   instanceNotes,
@@ -126,14 +132,14 @@ describe('latency percentiles per strategy', () => {
   const rows = latencyPercentileRows(run.results);
 
   it('has a row per strategy and percentile with the mean and its interval', () => {
-    expect(rows).toHaveLength(3 * 4);
+    expect(rows).toHaveLength(3 * 5);
     const first = run.results[0]!;
     const p99 = rows.find((r) => r.strategy === first.label && r.percentile === 'p99')!;
     expect(p99.mean).toBe(first.metrics.latency.p99);
     expect(p99.halfWidth).toBe(first.ci95['latency.p99']);
     expect(p99.lower).toBeCloseTo(p99.mean - p99.halfWidth, 12);
     expect(p99.upper).toBeCloseTo(p99.mean + p99.halfWidth, 12);
-    expect(rows.filter((r) => r.strategy === first.label).map((r) => r.percentile)).toEqual(['p50', 'p90', 'p99', 'p99.9']);
+    expect(rows.filter((r) => r.strategy === first.label).map((r) => r.percentile)).toEqual(['p50', 'p90', 'p95', 'p99', 'p99.9']);
   });
 
   it('draws an interval rule and a point per row on a log latency axis, grouped by strategy', () => {
@@ -159,7 +165,7 @@ describe('latency percentiles per strategy', () => {
     r.metrics.latency.p999 = NaN;
     const lower = latencyPercentileRows([r]);
     expect(lower.find((x) => x.percentile === 'p50')!.lower).toBeCloseTo(r.metrics.latency.p50 / 10, 12);
-    expect(lower.map((x) => x.percentile)).toEqual(['p50', 'p90', 'p99']);
+    expect(lower.map((x) => x.percentile)).toEqual(['p50', 'p90', 'p95', 'p99']);
   });
 });
 
@@ -167,20 +173,21 @@ describe('latency versus a swept parameter', () => {
   const sweep = sweepFixture(10);
   const data = latencyVsParameterRows(sweep.params, sweep.cells)!;
 
-  it('has p50 and p99 per strategy per load level, in sweep order', () => {
+  it('has p50, p95 and p99 per strategy per load level, in sweep order', () => {
     expect(data.parameter).toBe('arrivals.rate');
     expect(data.numeric).toBe(true);
-    expect(data.rows).toHaveLength(10 * 4 * 2);
+    expect(data.rows).toHaveLength(10 * 4 * 3);
     const cell = sweep.cells[3]!;
     const result = cell.results[1]!;
-    const p99 = data.rows.find((r) => r.x === 380 && r.strategy === result.label && r.percentile === 'p99')!;
+    const p99 = data.rows.find((r) => r.x === 380 && r.strategy === result.label && r.panel === 'p99')!;
     expect(p99.mean).toBe(result.metrics.latency.p99);
     expect(p99.halfWidth).toBe(result.ci95['latency.p99']);
   });
 
   it('draws a CI band, a line and points per strategy, one panel per percentile, log y', () => {
     const spec = latencyVsParameterSpec(data, strategyColors(sweep.strategies), context) as any;
-    expect(spec.facet.column.field).toBe('percentile');
+    expect(spec.facet.column.field).toBe('panel');
+    expect(spec.facet.column.sort).toEqual(['p50', 'p95', 'p99']);
     expect(spec.facet.row).toBeUndefined();
     expect(markTypes(spec)).toEqual(['area', 'line', 'point']);
     const [band, line] = spec.spec.layer;
@@ -203,6 +210,22 @@ describe('latency versus a swept parameter', () => {
     const spec = latencyVsParameterSpec(d, strategyColors(['round_robin']), context) as any;
     expect(spec.facet.row.field).toBe('group');
     expect(spec.spec.encoding.x.type).toBe('ordinal');
+    // Discrete values: points with interval bars, strategies side by side; no line joins them.
+    expect(markTypes(spec)).toEqual(['rule', 'point']);
+    expect(spec.spec.encoding.xOffset.field).toBe('strategy');
+  });
+
+  it('charts availability and goodput on their own linear axes, shares as per cent', () => {
+    const served = parameterRows(sweep.params, sweep.cells, SERVED_PANELS)!;
+    expect(served.rows).toHaveLength(10 * 4 * 2);
+    const result = sweep.cells[3]!.results[1]!;
+    const availability = served.rows.find((r) => r.x === 380 && r.strategy === result.label && r.panel === 'availability (%)')!;
+    expect(availability.mean).toBeCloseTo(100 * result.metrics.availability, 12);
+    expect(availability.upper).toBeLessThanOrEqual(100);
+    const spec = parameterSpec(served, strategyColors(sweep.strategies), context, { title: 'served' }) as any;
+    expect(spec.resolve.scale.y).toBe('independent');
+    expect(spec.spec.layer[1].encoding.y.scale.type).toBeUndefined();
+    expect(markTypes(spec)).toEqual(['area', 'line', 'point']);
   });
 
   it('has no chart when nothing varies', () => {

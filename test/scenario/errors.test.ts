@@ -1,7 +1,7 @@
 /**
  * The text of error messages is part of the user interface: these tests pin it down.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -39,7 +39,7 @@ describe('error messages: one line per problem, file:line:col: path: expected �
       `${file}:9:1: colour: unknown key; allowed keys: $schema, name, description, seed, duration, requests, warmup, ` +
         'drain, replications, clients, arrivals, service, network, timeout, balancer, compare, faults, restart, ' +
         'liveness, healthCheck, heartbeat, outlierDetection, panicThreshold, retries, circuitBreakers, failureAccrual, timeseries, ' +
-        'membership, discovery, autoscaling',
+        'membership, discovery, autoscaling, slo, faultSpace, search, provenance',
     ]);
   });
 
@@ -181,7 +181,7 @@ compare: []
   it('a document that is not a mapping', () => {
     const empty = writeScenario('# nothing yet\n');
     expect(errorLines(() => loadScenarioFile(empty))).toEqual([
-      `${empty}: expected a mapping of scenario keys (name, arrivals, service, …), found an empty document`,
+      `${empty}:1:1: expected a mapping of scenario keys (name, arrivals, service, …), found an empty document`,
     ]);
     const list = writeScenario('- name: x\n');
     expect(errorLines(() => loadScenarioFile(list))).toEqual([
@@ -217,4 +217,53 @@ compare: []
     expect(formatProblem({ setArgument: 'a=1', path: 'a', message: 'm' })).toBe('--set a=1: a: m');
     expect(new ScenarioError([{ message: 'one' }, { file: 'f', line: 2, message: 'two' }]).message).toBe('one\nf:2: two');
   });
+
 });
+
+describe('input the engine cannot take: refused with the reason, never an internal error', () => {
+  it('a duration that overflows to infinity, or goes beyond what simulated time resolves', () => {
+    const file = writeScenario(withLine(2, 'duration: "1e400s"'));
+    expect(errorLines(() => loadScenarioFile(file))).toEqual([
+      `${file}:2:11: duration: expected a duration of at most about 285 years (simulated time is a double of milliseconds, which then stops resolving a microsecond), found "1e400s"`,
+    ]);
+  });
+
+  it('counts beyond the arrays that hold them', () => {
+    const file = writeScenario(withLine(6, '  instances: 1e9'));
+    expect(errorLines(() => loadScenarioFile(file))).toEqual([
+      `${file}:6:14: service.instances: expected a positive integer of at most 100,000,000 (per-instance and per-client state are JavaScript arrays, which V8 caps at about 134 million elements), found 1000000000`,
+    ]);
+    const pairs = writeScenario(withLine(6, '  instances: 100000') + 'clients: { count: 50000 }\n');
+    expect(errorLines(() => loadScenarioFile(pairs))).toEqual([
+      `${pairs}:9:19: clients.count: expected at most 42,949 clients with 100,000 instances (the per-client views of every instance are typed arrays, which hold at most 2³² − 1 entries), found 50000`,
+    ]);
+    const keys = writeScenario(withLine(4, 'arrivals: { kind: poisson, rate: 100, keys: { kind: zipf, count: 1e10 } }'));
+    expect(errorLines(() => loadScenarioFile(keys))).toEqual([
+      `${keys}:4:66: arrivals.keys.count: expected a positive integer of at most 2,147,483,648 (request keys are stored as 32-bit integers), found 10000000000`,
+    ]);
+  });
+
+  it('nesting deeper than any scenario needs, at the collection that crosses the limit', () => {
+    const file = writeScenario(`${MINIMAL_YAML}description: ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    expect(errorLines(() => loadScenarioFile(file))).toEqual([
+      `${file}:9:77: expected at most 64 levels of nested lists and mappings, found more`,
+    ]);
+  });
+
+  it('an alias bomb, at its first alias', () => {
+    const bomb = ['&a [x, x, x, x, x, x, x, x, x, x]', ...'abcde'.split('').map((from, i) => `&${'bcdef'[i]} [${Array(10).fill(`*${from}`).join(', ')}]`)];
+    const file = writeScenario(`${MINIMAL_YAML}description: [${bomb.join(', ')}]\n`);
+    expect(errorLines(() => loadScenarioFile(file))).toEqual([
+      `${file}:9:54: expected aliases (*name) that expand to a reasonable size, found so many expansions that this looks like an alias bomb`,
+    ]);
+  });
+
+  it('a scenario that is not UTF-8', () => {
+    const file = writeScenario('');
+    writeFileSync(file, Buffer.concat([Buffer.from('name: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    expect(errorLines(() => loadScenarioFile(file))).toEqual([
+      `${file}:1:10: expected UTF-8 text, found the bytes E9 0A; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`,
+    ]);
+  });
+});
+

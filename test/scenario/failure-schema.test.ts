@@ -47,4 +47,26 @@ describe('failure, detection and recovery keys', () => {
     expect(lines[0]).toMatch(/faults\.0: expected exactly one of `instance` or `instances`, found neither/);
     expect(lines[1]).toMatch(/faults\.1\.kind: expected one of .*found "crsh"; did you mean `crash`\?/);
   });
+
+  it('reject settings that contradict each other, defaults included', () => {
+    const file = writeScenario(
+      `${MINIMAL_YAML}timeout: 1s\n` +
+        `retries: { attempts: 2, perTryTimeout: 2s }\n` +
+        `restart: { backoff: { initial: 10m, max: 5m } }\n` +
+        `outlierDetection: { maxEjectionTime: 10s }\n` +
+        `failureAccrual: { maxPenalty: 500ms }\n`,
+    );
+    expect(errorLines(() => loadScenarioFile(file))).toEqual([
+      `${file}:10:40: retries.perTryTimeout: expected a per-try timeout no longer than \`timeout\` (1s): the request's timeout covers every attempt, so a longer one never fires, found "2s"`,
+      `${file}:11:32: restart.backoff.initial: expected a first back-off no longer than \`max\` (5m), found "10m"`,
+      `${file}:12:38: outlierDetection.maxEjectionTime: expected a maximum ejection time of at least \`baseEjectionTime\` (30s, its default), as Envoy requires, found "10s"`,
+      `${file}:13:1: failureAccrual: expected either \`failureAccrual\` (Linkerd's) or \`outlierDetection\` (Envoy's): they are alternatives, a mesh runs one, found both`,
+      `${file}:13:31: failureAccrual.maxPenalty: expected a maximum penalty of at least \`minPenalty\` (1s, its default), found "500ms"`,
+    ]);
+    const minPenalty = writeScenario(`${MINIMAL_YAML}failureAccrual: { minPenalty: 2m }\n`);
+    expect(errorLines(() => loadScenarioFile(minPenalty))).toEqual([
+      `${minPenalty}:9:31: failureAccrual.minPenalty: expected a minimum penalty no longer than \`maxPenalty\` (1m, its default), found "2m"`,
+    ]);
+  });
 });
+

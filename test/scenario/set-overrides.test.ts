@@ -57,6 +57,19 @@ describe('--set KEY=VALUE', () => {
     ]);
   });
 
+  it('an alias bomb or deep nesting in a value is refused like the same text in a file', () => {
+    const file = writeScenario(MINIMAL_YAML);
+    const bomb = `description=[&a [x, x, x, x, x, x, x, x, x, x], ${'abcde'
+      .split('')
+      .map((from, i) => `&${'bcdef'[i]} [${Array(10).fill(`*${from}`).join(', ')}]`)
+      .join(', ')}]`;
+    const deep = `description=${'['.repeat(3000)}${']'.repeat(3000)}`;
+    expect(errorLines(() => loadScenarioFile(file, { set: [bomb, deep] }))).toEqual([
+      `--set ${bomb}: expected aliases (*name) that expand to a reasonable size, found so many expansions that this looks like an alias bomb`,
+      `--set ${deep}: expected at most 64 levels of nested lists and mappings, found more`,
+    ]);
+  });
+
   it('malformed arguments are reported together with the problems of the file', () => {
     const file = writeScenario(MINIMAL_YAML.replace('instances: 4', 'instances: 0'));
     expect(errorLines(() => loadScenarioFile(file, { set: ['seed=2', 'nonsense', 'replications=0'] }))).toEqual([

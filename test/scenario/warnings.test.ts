@@ -33,6 +33,22 @@ describe('warnings', () => {
     expect(offeredUtilisation(scenario)).toBeCloseTo((0.1 * 10) / 6, 12);
   });
 
+  it('a health-check timeout or jitter longer than the interval: valid in Envoy, and said plainly', () => {
+    const hc = 'healthCheck={interval: 1s, timeout: 3s, jitter: 2500ms, unhealthyThreshold: 2, healthyThreshold: 2}';
+    expect(resolved(hc).warnings).toEqual([
+      'healthCheck.timeout (3s) is longer than healthCheck.interval (1s): Envoy starts the next interval only when a check ends, ' +
+        'so a hung instance is checked every 4s, not every 1s',
+      'healthCheck.jitter (2.5s) is longer than healthCheck.interval (1s): each wait is the interval plus up to the jitter, ' +
+        'so checks come between every 1s and every 3.5s',
+    ]);
+    expect(resolved('healthCheck={interval: 1s, timeout: 1s, jitter: 1s, unhealthyThreshold: 2, healthyThreshold: 2}').warnings).toEqual([]);
+  });
+
+  it('capacity of a large mesh without a per-instance array', () => {
+    const { scenario } = resolved('service.instances=50000000', 'service.overrides=[{instance: 7, speed: 3}, {instance: 7, speed: 0.5}]');
+    expect(totalCapacity(scenario)).toBe(50_000_000 - 1 + 0.5);
+  });
+
   it('with a queue limit, says the excess is rejected', () => {
     const [warning] = resolved('arrivals.rate=1000', 'service.queueLimit=50').warnings;
     expect(warning).toMatch(/ρ = 2\.500 ≥ 1 .*queues fill up to queueLimit \(50\) and the excess is rejected/);

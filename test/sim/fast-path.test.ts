@@ -79,15 +79,18 @@ function scenarioArbitrary(kind: BalancerKind, size: Size): fc.Arbitrary<Scenari
     });
 }
 
-/** Both engines on one scenario: metrics and every request's end, identical. */
+/** Both engines on one scenario: metrics, every request's end and the SLO's per-step record, identical. */
 function expectSameRuns(scenario: Scenario): void {
   expect(runsOnFastPath(scenario, {})).toBe(true);
   const fastEnds: RequestEnd[] = [];
   const fullEnds: RequestEnd[] = [];
   const fast = new FastSimulation(scenario, scenario.balancer, 0, { onRequestEnd: (e) => fastEnds.push(e) }).run();
-  const full = new Simulation(scenario, scenario.balancer, 0, { onRequestEnd: (e) => fullEnds.push(e) }).run().metrics;
-  expect(JSON.stringify(fast)).toBe(JSON.stringify(full));
+  const full = new Simulation(scenario, scenario.balancer, 0, { onRequestEnd: (e) => fullEnds.push(e) }).run();
+  expect(JSON.stringify(fast.metrics)).toBe(JSON.stringify(full.metrics));
   expect(JSON.stringify(fastEnds)).toBe(JSON.stringify(fullEnds));
+  // The SLO's steps too: the same requests in the same steps, ended the same way.
+  const steps = (o: typeof fast.observation) => JSON.stringify([o.start, o.end, o.steps, ...Object.values(o.counts).map((c) => Array.from(c))]);
+  expect(steps(fast.observation)).toBe(steps(full.observation));
 }
 
 describe('fast path', () => {

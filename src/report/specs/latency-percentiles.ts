@@ -1,5 +1,5 @@
 /**
- * Latency percentiles per strategy: for p50, p90, p99 and p99.9, one point per strategy (the
+ * Latency percentiles per strategy: for p50, p90, p95, p99 and p99.9, one point per strategy (the
  * mean over replications) with its 95 % confidence interval, on a log axis so the median and
  * the tail read on one chart.
  */
@@ -19,13 +19,14 @@ import {
 export const LATENCY_PERCENTILES = [
   { key: 'p50', label: 'p50' },
   { key: 'p90', label: 'p90' },
+  { key: 'p95', label: 'p95' },
   { key: 'p99', label: 'p99' },
   { key: 'p999', label: 'p99.9' },
 ] as const;
 
 export interface LatencyPercentileRow {
   strategy: string;
-  /** `p50`, `p90`, `p99` or `p99.9`. */
+  /** `p50`, `p90`, `p95`, `p99` or `p99.9`. */
   percentile: string;
   /** ms, mean over replications. */
   mean: number;

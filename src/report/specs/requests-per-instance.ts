@@ -87,7 +87,7 @@ export function instanceNotes(attributes: readonly InstanceAttributes[], count: 
 
 /** The number of instances: the longest perInstance array of any strategy. */
 export function instanceCount(results: readonly StrategyResult[]): number {
-  return Math.max(0, ...results.map((r) => (Array.isArray(r.metrics.perInstance) ? r.metrics.perInstance.length : 0)));
+  return results.reduce((most, r) => Math.max(most, Array.isArray(r.metrics.perInstance) ? r.metrics.perInstance.length : 0), 0);
 }
 
 /** Beyond this many instances the axis has room for numbers only. */
