@@ -266,6 +266,7 @@ export function refineDynamicsKeys(s: DynamicsFields, ctx: z.RefinementCtx): voi
       message: `a probe timeout no longer than the period (${formatDuration(r.period)})`,
       path: ['membership', 'pod', 'readiness', 'timeout'],
       input: r.timeout,
+      params: { defaulted: formatDuration(r.timeout) },
     });
   }
   const d = s.discovery;

@@ -91,6 +91,19 @@ export function slotCount(scenario: Scenario): number {
 /** How long a pod counts as cold after it starts listening, for the cold-start penalty (ms). */
 export const COLD_WINDOW_DEFAULT = 60_000;
 
+/**
+ * What makes a pod in a reused slot a new host to every client (Envoy sees a new address):
+ * the simulation's detectors and views forget the old one.
+ */
+export interface HostIdentity {
+  /** `client` dropped the host in `slot`, or a new pod there is joining it (Detectors.forgetHost). */
+  forget(client: number, slot: number): void;
+  /** A new pod takes `slot` (Detectors.newPod). */
+  newPod(slot: number): void;
+  /** Whether some client still waits for an attempt it sent to `slot` (its response may be on the way). */
+  outstanding(slot: number): boolean;
+}
+
 interface Autoscaler extends TimedModel {
   readonly decisions: number;
 }
@@ -162,7 +175,7 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
     this.autoscaler = this.buildAutoscaler(rng);
     this.usage = this.autoscaler === null ? null : new InstanceUsage(slots);
     const cold = scenario.membership?.pod.coldStart;
-    this.warming = cold === undefined ? null : new WarmingPods(cold.slowdown, cold.duration, () => this.instances!.slowFactor);
+    this.warming = cold === undefined ? null : new WarmingPods(cold.slowdown, cold.duration, (slot, factor) => this.instances!.setWarmupSlowdown(slot, factor));
     const members: TimedModel[] = [changes, this.world];
     if (this.warming !== null) members.push(this.warming);
     if (this.autoscaler !== null) members.push(this.autoscaler);
@@ -190,9 +203,12 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
   private health: HealthViews | null = null;
   private instances: Instances | null = null;
 
-  connect(health: HealthViews, instances: Instances): void {
+  private hosts: HostIdentity | null = null;
+
+  connect(health: HealthViews, instances: Instances, hosts: HostIdentity): void {
     this.health = health;
     this.instances = instances;
+    this.hosts = hosts;
   }
 
   /** Schedules the first membership event. */
@@ -264,6 +280,8 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
     for (const id of changes.added) {
       const slot = this.slotOfPod.get(id)!;
       this.listedBy[slot]!++;
+      // A new host to this client, whatever the slot's previous pod left behind.
+      this.hosts!.forget(client, slot);
       health.setDiscovered(client, slot, true);
       // Envoy health-checks a new host at once: the view takes the check's current verdict.
       if (view.config.activeHealthChecking) view.healthChanged(id, health.isHealthChecked(client, slot));
@@ -278,6 +296,7 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
     if (slot === undefined) return;
     this.listedBy[slot]!--;
     this.health!.setDiscovered(client, slot, false);
+    this.hosts!.forget(client, slot);
   }
 
   private deploymentEvent(e: DeploymentEvent): void {
@@ -289,6 +308,7 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
         const slot = this.allocate(e.pod, t);
         this.podsCreated++;
         this.podsAlive++;
+        this.health!.setPresent(slot, true);
         this.tracker.log(t, 'pod_created', slot, -1, `pod ${e.pod} revision ${e.revision}`);
         return;
       }
@@ -319,6 +339,7 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
         if (e.kind === 'killed') this.podsKilled++;
         this.endedAt[slot] = t;
         this.podsAlive--;
+        this.health!.setPresent(slot, false);
         // The slot may be reused once every client has dropped the pod.
         this.freed.push(slot);
         this.tracker.log(t, e.kind === 'killed' ? 'pod_killed' : 'pod_exited', slot, -1, `pod ${e.pod}${held > 0 ? ` reset ${held}` : ''}`);
@@ -339,11 +360,15 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
     }
   }
 
-  /** A slot for a new pod: the free slot that has been free longest and that nothing refers to. */
+  /**
+   * A slot for a new pod: the free slot that has been free longest and that nothing refers to
+   * (no client lists it, no request is in it or on its way back from it), so nothing of the
+   * old pod can reach the new one.
+   */
   private allocate(pod: number, now: number): number {
     for (let k = 0; k < this.freed.length; k++) {
       const slot = this.freed[k]!;
-      if (this.listedBy[slot]! > 0 || this.instances!.holdsAny(slot)) continue;
+      if (this.listedBy[slot]! > 0 || this.instances!.holdsAny(slot) || this.hosts!.outstanding(slot)) continue;
       const old = this.podOfSlot[slot]!;
       if (old >= 0) {
         if (this.world.deployment.pod(old) !== undefined) continue;
@@ -355,6 +380,7 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
       this.endedAt[slot] = Number.NaN;
       this.listeningAt[slot] = Number.NaN;
       this.instances!.markStarting(slot);
+      this.hosts!.newPod(slot);
       return slot;
     }
     throw new RangeError(`membership: more than ${this.slots} pods alive at t=${now} ms; the simulation sizes its instance slots from the scenario's replicas, scale changes and autoscaling bounds`);
@@ -514,7 +540,7 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
  * New pods' cold start (`membership.pod.coldStart`): the slot's service-time multiplier starts
  * at `slowdown` when the application listens and falls linearly to 1 over `duration`, in 20
  * steps (each step's value is the line's at the step's middle), so the hot path keeps reading
- * one multiplier per instance.
+ * one multiplier per instance; a `slow` fault on the slot multiplies it (Instances).
  */
 class WarmingPods implements TimedModel {
   static readonly STEPS = 20;
@@ -524,7 +550,7 @@ class WarmingPods implements TimedModel {
   constructor(
     private readonly slowdown: number,
     private readonly duration: number,
-    private readonly factors: () => Float64Array,
+    private readonly setFactor: (slot: number, factor: number) => void,
   ) {}
 
   start(slot: number, now: number): void {
@@ -543,7 +569,7 @@ class WarmingPods implements TimedModel {
       while (w.start + ((w.step + 1) * this.duration) / WarmingPods.STEPS <= now) {
         w.step++;
         if (w.step >= WarmingPods.STEPS) {
-          this.factors()[slot] = 1;
+          this.setFactor(slot, 1);
           this.warming.delete(slot);
           break;
         }
@@ -553,7 +579,7 @@ class WarmingPods implements TimedModel {
   }
 
   private apply(slot: number, step: number): void {
-    this.factors()[slot] = 1 + (this.slowdown - 1) * (1 - (step + 0.5) / WarmingPods.STEPS);
+    this.setFactor(slot, 1 + (this.slowdown - 1) * (1 - (step + 0.5) / WarmingPods.STEPS));
   }
 }
 

@@ -63,6 +63,8 @@ export class HealthViews {
   /** Per instance: clients whose outlier detector ejected it, whose health check failed it. */
   private readonly ejectedBy: Int32Array;
   private readonly failedBy: Int32Array;
+  /** Per instance: whether it holds a pod (always, without membership); only those are counted below. */
+  private readonly present: Uint8Array;
   /** Instances ejected by some client; unhealthy for some client or suspected. */
   private ejectedInstances = 0;
   private unhealthyInstances = 0;
@@ -95,6 +97,7 @@ export class HealthViews {
     this.ejectedBy = new Int32Array(n);
     this.failedBy = new Int32Array(n);
     this.eligibleCount = new Int32Array(c).fill(n);
+    this.present = new Uint8Array(n).fill(1, 0, membership === null ? n : membership.live);
     this.panic = new Uint8Array(c);
     this.updaters = clients.map((client) => endpointUpdater(client.balancer as Balancer));
     this.base = endpointsOf(instanceConfigs(scenario));
@@ -103,7 +106,7 @@ export class HealthViews {
       this.reasons.fill(HC_FAILED);
       this.outOfRotation.fill(c);
       this.failedBy.fill(c);
-      this.unhealthyInstances = n;
+      this.unhealthyInstances = membership === null ? n : membership.live;
       this.eligibleCount.fill(0);
     }
     if (membership !== null) {
@@ -190,6 +193,36 @@ export class HealthViews {
   }
 
   /**
+   * Membership: the client no longer knows the host in `instance` (its discovery dropped it,
+   * or a new pod there is joining it). The reasons it had the host out of rotation go (health
+   * check, ejection, accrual), and with them the counts; the health-check verdict becomes
+   * `hcFailed` (the new session's: Envoy's new hosts start failed); and the balancer forgets
+   * the id (Balancer.forgetEndpoints). The client does not discover the instance, so its
+   * rotation and its balancer's set do not change.
+   */
+  forgetHost(client: number, instance: number, hcFailed: boolean): void {
+    const k = client * this.n + instance;
+    const before = this.reasons[k]!;
+    if ((before & NOT_DISCOVERED) === 0) throw new Error(`internal error: client ${client} forgets instance ${instance}, which it still discovers`);
+    const after = NOT_DISCOVERED | (hcFailed ? HC_FAILED : 0);
+    if ((before & EJECTED) !== 0) this.countEjected(instance, -1);
+    if ((before & HC_FAILED) !== (after & HC_FAILED)) this.countFailed(instance, hcFailed ? 1 : -1);
+    this.reasons[k] = after;
+    this.since[k] = NaN;
+    this.oneId[0] = instance;
+    this.updaters[client]!.forget(this.oneId);
+  }
+
+  /** Membership: a pod now holds `instance` (created), or no longer (ended); the counts cover held instances only. */
+  setPresent(instance: number, present: boolean): void {
+    if ((this.present[instance] === 1) === present) return;
+    this.present[instance] = present ? 1 : 0;
+    const delta = present ? 1 : -1;
+    if (this.ejectedBy[instance]! > 0) this.ejectedInstances += delta;
+    if (this.failedBy[instance]! > 0 || this.suspected[instance] === 1) this.unhealthyInstances += delta;
+  }
+
+  /**
    * Whether the client's balancer may now pick `instance` although it is out of rotation: its
    * own panic rule (Envoy: the instance's priority level is in panic). Never for balancers
    * that do not say.
@@ -230,7 +263,7 @@ export class HealthViews {
   setSuspected(instance: number, suspected: boolean, cause: string): void {
     if ((this.suspected[instance] === 1) === suspected) return;
     this.suspected[instance] = suspected ? 1 : 0;
-    if (this.failedBy[instance] === 0) this.unhealthyInstances += suspected ? 1 : -1;
+    if (this.failedBy[instance] === 0 && this.present[instance] === 1) this.unhealthyInstances += suspected ? 1 : -1;
     this.tracker.log(this.now(), suspected ? 'suspected' : 'unsuspected', instance, -1, cause);
     if (suspected) this.tracker.detected(this.now(), instance);
     // Only the clients with no reason of their own see the instance come or go.
@@ -262,12 +295,12 @@ export class HealthViews {
 
   private countEjected(instance: number, delta: 1 | -1): void {
     const count = (this.ejectedBy[instance]! += delta);
-    if (count === (delta > 0 ? 1 : 0)) this.ejectedInstances += delta;
+    if (count === (delta > 0 ? 1 : 0) && this.present[instance] === 1) this.ejectedInstances += delta;
   }
 
   private countFailed(instance: number, delta: 1 | -1): void {
     const count = (this.failedBy[instance]! += delta);
-    if (count === (delta > 0 ? 1 : 0) && this.suspected[instance] === 0) this.unhealthyInstances += delta;
+    if (count === (delta > 0 ? 1 : 0) && this.suspected[instance] === 0 && this.present[instance] === 1) this.unhealthyInstances += delta;
   }
 
   /** `instance` came into (or left) the client's rotation: tell its balancer that one endpoint. */

@@ -83,7 +83,10 @@ export class Instances {
   readonly hung: Uint8Array;
   readonly controlCut: Uint8Array;
   readonly dataCut: Uint8Array;
+  /** Service-time multiplier: a `slow` fault's factor × a cold pod's warm-up factor (read per attempt). */
   readonly slowFactor: Float64Array;
+  private readonly faultSlowdown: Float64Array;
+  private readonly warmupSlowdown: Float64Array;
   readonly errorRate: Float64Array;
   /** Changes at every crash, start, hang and resume: service completions from before are void. */
   private readonly epoch: Int32Array;
@@ -130,6 +133,8 @@ export class Instances {
     this.controlCut = new Uint8Array(n);
     this.dataCut = new Uint8Array(n);
     this.slowFactor = new Float64Array(n).fill(1);
+    this.faultSlowdown = new Float64Array(n).fill(1);
+    this.warmupSlowdown = new Float64Array(n).fill(1);
     this.errorRate = new Float64Array(n);
     this.epoch = new Int32Array(n);
     this.servingCount = live;
@@ -291,7 +296,7 @@ export class Instances {
 
   /** Membership: a pod's application is listening in slot `i` (a fresh process, idle). */
   markListening(i: number): void {
-    this.slowFactor[i] = 1;
+    this.setWarmupSlowdown(i, 1);
     this.epoch[i]!++;
     this.state[i] = UP;
     this.servingCount++;
@@ -315,6 +320,22 @@ export class Instances {
     this.state[i] = GONE;
     this.resetHeld(i);
     return held;
+  }
+
+  /**
+   * A `slow` fault on instance `i` (1 when it ends). It composes with a cold pod's warm-up by
+   * multiplication: both stretch the same service time, independently (a throttled CPU slows a
+   * JIT-warming process as much as a warm one).
+   */
+  setFaultSlowdown(i: number, factor: number): void {
+    this.faultSlowdown[i] = factor;
+    this.slowFactor[i] = factor * this.warmupSlowdown[i]!;
+  }
+
+  /** Membership: the warm-up factor of the pod in slot `i` (1 once warm). */
+  setWarmupSlowdown(i: number, factor: number): void {
+    this.warmupSlowdown[i] = factor;
+    this.slowFactor[i] = this.faultSlowdown[i]! * factor;
   }
 
   markStarting(i: number): void {

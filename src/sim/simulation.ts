@@ -153,7 +153,6 @@ export class Simulation {
     const servingOf = instances;
     this.membership = dynamic ? new DynamicMembership(scenario, n, streams, clock, queue, table, this.tracker, clients.length, () => this.noteClusterState()) : null;
     this.health = new HealthViews(sized, clients, this.tracker, (i) => servingOf.isServing(i), now, () => this.noteClusterState(), this.membership);
-    this.membership?.connect(this.health, instances);
     if (this.membership !== null) instances.connectMembership(this.membership, this.membership.instanceUsage);
     const recovery = new RecoveryPolicies(sized);
     this.faults = new FaultInjection(sized, streams, instances, clock, queue, this.tracker, this.health, recovery, () => this.noteClusterState());
@@ -176,6 +175,14 @@ export class Simulation {
       FIRST_DETECTOR_EVENT,
     );
     this.faults.connect(this.detectors);
+    if (this.membership !== null) {
+      const detectors = this.detectors;
+      this.membership.connect(this.health, instances, {
+        forget: (client, slot) => detectors.forgetHost(client, slot),
+        newPod: (slot) => detectors.newPod(slot),
+        outstanding: (slot) => clients.some((c) => c.load.active(slot) > 0),
+      });
+    }
     const retryDemand = scenario.retries ? createSampler(scenario.service.serviceTime, streams('retry-service')) : null;
     this.pipeline = new ClientPipeline(sized, clients, table, clock, queue, this.workload, retryDemand, this.ledger, instances, this.health, this.detectors, recovery, {
       onPick: options.onPick,

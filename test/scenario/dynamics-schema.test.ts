@@ -75,6 +75,13 @@ describe('membership, discovery and autoscaling keys', () => {
     ]);
   });
 
+  it('show the defaulted value when a default breaks a rule (a probe period below the 1 s default timeout)', () => {
+    const file = writeScenario(`${MINIMAL_YAML}membership:\n  pod: { readiness: { period: 500ms } }\n`);
+    expect(errorLines(() => loadScenarioFile(file))).toEqual([
+      expect.stringMatching(/:10:\d+: membership\.pod\.readiness\.timeout: expected a probe timeout no longer than the period \(500ms\), found nothing, so the default 1s$/),
+    ]);
+  });
+
   it('suggest the right kind and keys', () => {
     const file = writeScenario(`${MINIMAL_YAML}discovery: { kind: eds }\nautoscaling: { kind: hpa, maxReplica: 3 }\n`);
     const lines = errorLines(() => loadScenarioFile(file));
