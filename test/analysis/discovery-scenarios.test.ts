@@ -61,3 +61,22 @@ describe('a cold new pod', () => {
     expect(cold('least_request(choices=2,slow_start=60000ms)')).toBeLessThan(cold('least_request(choices=2)'));
   });
 });
+
+describe('the KPA under bursts', () => {
+  it('panics on a 10× burst and jumps to maxScale in one tick; scales down by halves a stable window later; the queue built during start-up still times out', () => {
+    const { scenario } = loadScenarioFile(`${root}scenarios/discovery/kpa-burst.yaml`);
+    const scales: string[][] = [];
+    const r = runScenario(scenario, { onDetails: (d) => scales.push(d.events.filter((e) => e.kind === 'scale').map((e) => e.cause)) });
+    const m = membership(r);
+    expect(m.autoscaling!.maxReplicas).toBe(12);
+    // Every replication's first decision is the panic jump from the 2 warm pods to maxScale.
+    for (const decisions of scales) expect(decisions[0]).toBe('2 → 12');
+    // Down by at most the rate 2 per decision: 12 → 6 → 3 → 2.
+    expect(scales.flat()).toContain('12 → 6');
+    expect(scales.flat().every((d) => { const [from, to] = d.split(' → ').map(Number); return to! >= from! || to! * 2 >= from!; })).toBe(true);
+    expect(m.autoscaling!.meanScaleUpToRoutable).toBeCloseTo(5326.3, 0);
+    expect(m.autoscaling!.directionFlips).toBeCloseTo(5, 5);
+    expect(m.sentToGone.total).toBe(0);
+    expect(r.results[0]!.metrics.availability).toBeCloseTo(0.9487, 4);
+  });
+});
