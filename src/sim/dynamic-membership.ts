@@ -404,7 +404,11 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
     if (spec === undefined) return null;
     const world = this.world;
     const log = new ScaleLog(this.tracker, world.deployment.replicas);
+    // Logs the controller's decisions so far (its reconciles, panic changes): called before a
+    // scale event, so each decision's own event precedes the scaling it causes.
+    let logDecisions = () => {};
     const scale = (replicas: number, now: number) => {
+      logDecisions();
       if (replicas === world.deployment.replicas) return;
       log.decided(now, world.deployment.replicas, replicas);
       world.scale(now, replicas);
@@ -434,7 +438,20 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
         scale,
       );
       const group = new TimedGroup([...metrics, controller]);
-      return { nextDue: () => group.nextDue(), advance: (now) => group.advance(now), get decisions() { return controller.decisions().length; }, log };
+      // Every reconcile in events.csv: why the replicas moved (or did not).
+      let logged = 0;
+      logDecisions = () => {
+        const decisions = controller.decisions();
+        for (; logged < decisions.length; logged++) {
+          const d = decisions[logged]!;
+          this.tracker.log(d.time, 'hpa_sync', -1, -1, `proposal ${d.proposal} stabilized ${d.stabilized} desired ${d.desired}`);
+        }
+      };
+      const advance = (now: number) => {
+        group.advance(now);
+        logDecisions();
+      };
+      return { nextDue: () => group.nextDue(), advance, get decisions() { return controller.decisions().length; }, log };
     }
     const config = kpaConfig(spec);
     const kpa = new KnativePodAutoscaler(config);
@@ -447,7 +464,23 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
       () => world.deployment.status().ready,
       scale,
     );
-    return { nextDue: () => controller.nextDue(), advance: (now) => controller.advance(now), get decisions() { return controller.decisions().length; }, log };
+    // Panic mode's start and end in events.csv, at the decisions that entered and left it.
+    let logged = 0;
+    let panic = false;
+    logDecisions = () => {
+      const decisions = controller.decisions();
+      for (; logged < decisions.length; logged++) {
+        const d = decisions[logged]!;
+        if (d.inPanic === panic) continue;
+        panic = d.inPanic;
+        this.tracker.log(d.time, panic ? 'kpa_panic_enter' : 'kpa_panic_exit', -1, -1, `panic concurrency ${Math.round(d.panicConcurrency * 100) / 100}, ready ${d.readyPods}`);
+      }
+    };
+    const advance = (now: number) => {
+      controller.advance(now);
+      logDecisions();
+    };
+    return { nextDue: () => controller.nextDue(), advance, get decisions() { return controller.decisions().length; }, log };
   }
 
   private scrapedPods(): number[] {

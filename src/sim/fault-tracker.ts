@@ -50,7 +50,10 @@ export type EventKind =
   | 'rollout_started'
   | 'rollout_complete'
   | 'endpoints_applied'
-  | 'scale';
+  | 'scale'
+  | 'hpa_sync'
+  | 'kpa_panic_enter'
+  | 'kpa_panic_exit';
 
 export interface SimEvent {
   readonly time: number;
