@@ -57,7 +57,7 @@ import type { MembershipSnapshot } from './timeseries.js';
 import type { Instances, MembershipHooks } from './instances.js';
 import { ATTEMPT_LIVE, type FlightTable } from '../model/flight-table.js';
 
-/** Causes of a request meeting a gone endpoint (membership.sentToGone.*). */
+/** Causes of a request meeting a gone endpoint (membership.sentToGone.*; timeseries GONE_CAUSES order). */
 const STALE = 0;
 const DNS = 1;
 const RETAINED = 2;
@@ -204,6 +204,8 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
   private instances: Instances | null = null;
 
   private hosts: HostIdentity | null = null;
+  /** Per-window counts for the time series (null when not recorded). */
+  onSentToGone: ((time: number, cause: number, count: number) => void) | null = null;
 
   connect(health: HealthViews, instances: Instances, hosts: HostIdentity): void {
     this.health = health;
@@ -250,6 +252,7 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
     const view = this.world.view(client);
     const cause = view.isPendingRemoval(pod) ? RETAINED : this.dns ? DNS : STALE;
     this.sentToGone[cause]!++;
+    this.onSentToGone?.(this.clock.now, cause, 1);
   }
 
   drained(instance: number): void {
@@ -335,7 +338,11 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
       case 'killed': {
         const slot = this.slotOfPod.get(e.pod)!;
         const held = instances.terminate(slot);
-        if (t >= this.scenario.warmup) this.sentToGone[e.kind === 'killed' ? KILLED : CUT]! += held;
+        if (t >= this.scenario.warmup && held > 0) {
+          const cause = e.kind === 'killed' ? KILLED : CUT;
+          this.sentToGone[cause]! += held;
+          this.onSentToGone?.(t, cause, held);
+        }
         if (e.kind === 'killed') this.podsKilled++;
         this.endedAt[slot] = t;
         this.podsAlive--;

@@ -182,6 +182,8 @@ export class Simulation {
         newPod: (slot) => detectors.newPod(slot),
         outstanding: (slot) => clients.some((c) => c.load.active(slot) > 0),
       });
+      const timeseries = this.timeseries;
+      if (timeseries !== null) this.membership.onSentToGone = (time, cause, count) => timeseries.sentToGone(time, cause, count);
     }
     const retryDemand = scenario.retries ? createSampler(scenario.service.serviceTime, streams('retry-service')) : null;
     this.pipeline = new ClientPipeline(sized, clients, table, clock, queue, this.workload, retryDemand, this.ledger, instances, this.health, this.detectors, recovery, {

@@ -25,7 +25,13 @@ export interface TimeSeriesRow {
   readonly desiredReplicas?: number;
   readonly endpointsMin?: number;
   readonly endpointsMax?: number;
+  /** With membership only: attempts in the window that met a gone endpoint, by cause (GONE_CAUSES order). */
+  readonly sentToGone?: readonly number[];
 }
+
+/** Per-window counts of attempts that met a gone endpoint, by cause (membership.sentToGone.*), in this order. */
+export const GONE_CAUSES = ['staleEndpoint', 'dnsCache', 'retainedHealthy', 'killedInFlight', 'drainCutOff'] as const;
+export type GoneCause = (typeof GONE_CAUSES)[number];
 
 /** What membership adds to a window. */
 export interface MembershipSnapshot {
@@ -45,6 +51,8 @@ interface Window {
   ejected: number;
   unhealthy: number;
   membership: MembershipSnapshot | null;
+  /** Counts by GONE_CAUSES index; null until the first. */
+  gone: number[] | null;
 }
 
 const WINDOW_HISTOGRAM_SUB_BITS = 4;
@@ -69,6 +77,7 @@ export class TimeSeries {
         ejected: previous?.ejected ?? 0,
         unhealthy: previous?.unhealthy ?? 0,
         membership: previous?.membership ?? null,
+        gone: null,
       });
     }
     return this.windows[index]!;
@@ -105,6 +114,12 @@ export class TimeSeries {
     this.at(time).membership = state;
   }
 
+  /** `count` attempts met a gone endpoint for cause `cause` (a GONE_CAUSES index) at `time`. */
+  sentToGone(time: number, cause: number, count: number): void {
+    const w = this.at(time);
+    (w.gone ??= GONE_CAUSES.map(() => 0))[cause]! += count;
+  }
+
   rows(endTime: number): TimeSeriesRow[] {
     if (endTime > 0) this.at(endTime);
     return this.windows.map((w, i) => {
@@ -121,7 +136,7 @@ export class TimeSeries {
         instancesUp: w.instancesUp,
         ejected: w.ejected,
         unhealthy: w.unhealthy,
-        ...(w.membership ?? {}),
+        ...(w.membership === null ? {} : { ...w.membership, sentToGone: w.gone ?? GONE_CAUSES.map(() => 0) }),
       };
     });
   }
