@@ -80,7 +80,8 @@ export function slotCount(scenario: Scenario): number {
   let peak = scenario.service.instances;
   for (const c of m?.changes ?? []) if (c.kind === 'scale') peak = Math.max(peak, c.replicas);
   if (a?.kind === 'hpa') peak = Math.max(peak, a.maxReplicas);
-  if (a?.kind === 'kpa') peak = Math.max(peak, a.maxScale > 0 ? a.maxScale : 4 * Math.max(1, peak));
+  // The simulation refuses a KPA without maxScale (not-yet-simulated.ts): it would name no bound.
+  if (a?.kind === 'kpa') peak = Math.max(peak, a.maxScale);
   const strategy = m?.strategy ?? { type: 'RollingUpdate' as const, maxSurge: '25%' };
   const surge =
     strategy.type === 'Recreate' ? 0 : typeof strategy.maxSurge === 'number' ? strategy.maxSurge : Math.ceil((Number(String(strategy.maxSurge).slice(0, -1)) / 100) * peak);

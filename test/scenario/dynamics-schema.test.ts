@@ -97,6 +97,12 @@ describe('a scenario with these keys and a heartbeat detector, which the simulat
     expect(lines).toEqual([expect.stringMatching(new RegExp(`^${file}:11:1: heartbeat: valid, but not yet supported by the simulation together with membership`))]);
   });
 
+  it('a KPA without maxScale is refused at autoscaling.maxScale: the simulation needs a bound on the pods', () => {
+    const file = writeScenario(`${MINIMAL_YAML}autoscaling: { kind: kpa }\n`);
+    expect(errorLines(() => loadScenarioFile(file))).toEqual([expect.stringMatching(/^.*:9:1: autoscaling\.maxScale: valid, but the simulation needs a maxScale above 0/)]);
+    expect(loadScenarioFile(writeScenario(`${MINIMAL_YAML}autoscaling: { kind: kpa, maxScale: 10 }\n`)).scenario.autoscaling).toMatchObject({ kind: 'kpa', maxScale: 10 });
+  });
+
   it('is refused by the library too, rather than run without it', () => {
     const s = { ...parsed(`discovery: { kind: xds }\n`), heartbeat: parsed(`heartbeat: { interval: 1s }\n`).heartbeat };
     expect(scenarioError(() => simulateReplication(s)).message).toMatch(/heartbeat: valid, but not yet supported/);
