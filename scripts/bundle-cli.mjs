@@ -9,7 +9,7 @@
 // - dist/cli/main.cjs.cache: the code cache, written by one training run of the bundled
 //   quickstart scenario. V8 rejects a cache made by another Node version or with other flags,
 //   and the CLI then compiles from source as usual, only slower.
-// - dist/cli/simulation-worker.js, dist/cli/check-worker.js: piscina loads them by file name in
+// - dist/cli/simulation-worker.js: piscina loads it by file name in
 //   each worker thread.
 // The library entry points (dist/src/…) are compiled separately by tsc.
 import { spawnSync } from 'node:child_process';
@@ -69,7 +69,7 @@ await build({
 
 await build({
   ...common,
-  entryPoints: ['src/cli/simulation-worker.ts', 'src/cli/check-worker.ts'],
+  entryPoints: ['src/cli/simulation-worker.ts'],
   outdir: 'dist/cli',
   format: 'esm',
   // CommonJS dependencies (csv-stringify) still call require() for Node built-ins.

@@ -102,7 +102,8 @@ export const pluginBalancerConfig = z
       params: { found: 'neither' },
     });
   })
-  .transform((config) => ({ ...config, kind: 'module' as const, module: config.module! }))
+  // `kind` first, whether or not the file gave it: a written scenario then loads back to the same key order (check's counterexample.yaml, its fingerprint).
+  .transform(({ kind: _kind, module, ...options }) => ({ kind: 'module' as const, module: module!, ...options }))
   .meta({ required: ['module'] })
   .describe('a balancer module of your own: `module` is its path, the other keys its options');
 

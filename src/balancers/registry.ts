@@ -76,6 +76,17 @@ export function createBalancer(config: BalancerConfig, deps: BalancerDeps): Bala
 }
 
 /**
+ * Whether the balancer `config` builds takes endpoint changes itself (`updateEndpoints`: Envoy's
+ * kinds and their host selection, and NGINX's smooth weighted round robin), so a health or
+ * ejection change costs it about a sorted-list splice instead of an O(n) `setEndpoints` rebuild
+ * (endpoint-updates.ts). Known from the kind alone, for the pre-run estimate; a test holds it to
+ * what createBalancer builds. Plug-ins: false (the estimate assumes the rebuild).
+ */
+export function updatesIncrementally(config: BalancerConfig): boolean {
+  return config.kind === 'round_robin' || config.kind === 'random' || config.kind === 'weighted_round_robin' || config.kind === 'least_request';
+}
+
+/**
  * A short, stable label for reports and charts: `round_robin`, `random`,
  * `weighted_round_robin(smooth)`, `least_request(choices=2)`, `least_request(full_scan)`;
  * a non-default bias is appended, e.g. `least_request(choices=2,bias=0.5)`, and so are

@@ -182,6 +182,15 @@ function toFaultSpec(l: Laid): FaultSpec {
   }
 }
 
+/**
+ * The harshest fault of `kind` the space allows: earliest, longest, widest, at its harshest
+ * intensity. The pre-run estimate (estimate.ts) prices a schedule of `maxFaults` of these.
+ */
+export function harshestFault(kind: KindSpace, space: FaultSpace): FaultSpec {
+  const raw: RawFault = { kind: kind.kind, target: 0, at: 0, len: space.lengthSlots, level: LEVELS, width: space.widthSlots };
+  return toFaultSpec(layOut(raw, kind, space));
+}
+
 /** The kinds a swarm configuration enables. */
 export function enabledKinds(value: RawSchedule, space: FaultSpace): Set<string> {
   return new Set(space.kinds.filter((_, i) => !(space.swarm && value.off[i] === true)).map((k) => k.kind));

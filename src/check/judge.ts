@@ -1,13 +1,15 @@
 /**
  * One simulation of a fault schedule, judged against the scenario's SLO: the unit of work of
- * `meshsim check`, run in-process or on worker threads (src/cli/check-worker.ts). A pure
+ * `meshsim check`, run in-process or on worker threads (src/cli/simulation-worker.ts). A pure
  * function of the scenario, the faults and the replication, so where it runs never changes
  * the result.
  */
 import type { FaultSpec, Scenario } from '../scenario/schema.js';
-import { observeReplication } from '../sim/run-scenario.js';
+import type { SimEvent } from '../sim/fault-tracker.js';
+import { observeReplication, simulateReplicationDetailed } from '../sim/run-scenario.js';
 import type { SimulationOptions } from '../sim/simulation.js';
-import { evaluateSlo, type JudgedUnit, type SloVerdict } from '../slo/evaluate.js';
+import type { TimeSeriesRow } from '../sim/timeseries.js';
+import { evaluateSlo, windowSeries, type JudgedUnit, type SloVerdict, type WindowPoint } from '../slo/evaluate.js';
 import { scenarioSlo } from '../slo/plan.js';
 
 /** A schedule to judge: the scenario's faults for this run, and which replication (simulation seed). */
@@ -59,6 +61,25 @@ export function judgeSchedule(scenario: Scenario, task: JudgeTask, options: Simu
   const run = withFaults(scenario, task.faults);
   const { observation } = observeReplication(run, task.replication, run.balancer, options);
   return judgementOf(evaluateSlo(scenarioSlo(run).objectives, observation));
+}
+
+/** A judgement with what the run recorded, for the files and the chart of the shown schedule. */
+export interface DetailedJudgement {
+  readonly judgement: Judgement;
+  readonly events: readonly SimEvent[];
+  readonly timeseries: readonly TimeSeriesRow[];
+  /** Each per-window objective's windows, by objective name (plain data, so it crosses threads). */
+  readonly windows: Readonly<Record<string, readonly WindowPoint[]>>;
+}
+
+/** `judgeSchedule` with events and time series recorded: the same judgement, as the run is the same. */
+export function judgeScheduleDetailed(scenario: Scenario, task: JudgeTask, options: SimulationOptions = {}): DetailedJudgement {
+  const run = withFaults(scenario, task.faults);
+  const detailed = simulateReplicationDetailed(run, task.replication, run.balancer, options);
+  const objectives = scenarioSlo(run).objectives;
+  const windows: Record<string, readonly WindowPoint[]> = {};
+  for (const o of objectives) if (typeof o.per === 'number') windows[o.name] = windowSeries(o, detailed.observation);
+  return { judgement: judgementOf(evaluateSlo(objectives, detailed.observation)), events: detailed.events, timeseries: detailed.timeseries, windows };
 }
 
 /** Judges a batch of tasks somewhere (this thread, worker threads); results in task order. */

@@ -514,6 +514,28 @@ class Phases {
   }
 }
 
+/** The most simulations a check may run, phase by phase (the bound of the header's "Cost"). */
+export interface SimulationBudget {
+  readonly baseline: number;
+  /** Random and targeted phases (`search.runs`), or the one run of a --path. */
+  readonly search: number;
+  readonly shrink: number;
+  /** Dropping each fault of k, then of k − 1, …: k(k + 1)/2 for k = maxFaults. */
+  readonly minimality: number;
+  readonly robustness: number;
+}
+
+/** What `checkScenario` with these options may simulate at most, before it starts (the pre-run estimate). */
+export function simulationBudget(scenario: Scenario, options: Pick<CheckOptions, 'path' | 'shrink' | 'replay'> = {}): SimulationBudget {
+  const settings = searchSettings(scenario.search);
+  const robustness = settings.robustness;
+  if (options.replay) return { baseline: 1, search: 0, shrink: 0, minimality: 0, robustness };
+  if (options.path !== undefined) return { baseline: 1, search: 1, shrink: 0, minimality: 0, robustness };
+  const shrinks = options.shrink !== false;
+  const k = scenario.faultSpace?.maxFaults ?? 0;
+  return { baseline: 1, search: settings.runs, shrink: shrinks ? settings.shrinkRuns : 0, minimality: shrinks ? (k * (k + 1)) / 2 : 0, robustness };
+}
+
 export function checkScenario(scenario: Scenario, options: CheckOptions): Promise<CheckOutcome> {
   return new Search(scenario, options).run();
 }

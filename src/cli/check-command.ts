@@ -18,7 +18,10 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkScenario, type CheckOutcome } from '../check/search.js';
-import { inProcessJudge, withFaults, type Judgement } from '../check/judge.js';
+import { estimateCheck } from '../check/estimate.js';
+import { inProcessJudge, judgeScheduleDetailed, type DetailedJudgement, type JudgeTask, type Judgement } from '../check/judge.js';
+import type { SimulationBudget } from '../check/search.js';
+import { balancerLabel } from '../balancers/registry.js';
 import type { Finding } from '../check/coverage.js';
 import { EVENTS_CSV, TIMESERIES_CSV, formatEventsCsv, formatTimeseriesCsv } from '../output/details-csv.js';
 import { CHECK_JSON, formatCheckJson, totalRuns } from '../output/check-json.js';
@@ -33,24 +36,25 @@ import {
   worstHeader,
 } from '../output/check-files.js';
 import { formatScenarioYaml } from '../output/scenario-yaml.js';
+import { formatDuration } from '../scenario/duration.js';
 import { describeUnit, formatCheckTable } from '../output/check-table.js';
 import { formatSignificant } from '../output/table.js';
 import { checkCounterexampleSpec } from '../report/specs/check-counterexample.js';
 import { faultWindows } from '../report/specs/fault-timeseries.js';
 import { checkOutputFolder, writeResultFolder } from '../output/result-folder.js';
-import { loadBalancerPlugins, type PluginRegistry } from '../plugins/load-plugins.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { loadScenarioFile, resolveScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
-import { simulateReplicationDetailed } from '../sim/run-scenario.js';
-import { evaluateSlo, windowSeries } from '../slo/evaluate.js';
+import { usesPlugins } from '../sweep/run-cells.js';
 import { scenarioSlo } from '../slo/plan.js';
 import { createCheckPool } from './check-pool.js';
 import { createCheckProgress } from './check-progress.js';
 import { UsageError } from './errors.js';
+import { DEFAULT_PLUGIN_TIMEOUT_MS, type PluginFlags } from './plugin-flags.js';
+import { checkResources, formatCount, plural, type ResourceFlags } from './resource-limits.js';
 import { outputFolderName } from './run-command.js';
 
-export interface CheckFlags {
+export interface CheckFlags extends ResourceFlags, PluginFlags {
   out?: string;
   set: string[];
   runs?: number;
@@ -130,37 +134,52 @@ export async function checkCommand(file: string, flags: CheckFlags): Promise<voi
     warn(`check replaces the scenario's ${scenario.faults.length} fault(s) with the schedules it tries; use --replay to judge them`);
   }
   if (scenario.replications > 1) warn(`check judges replication 0 (the scenario seed); the other ${scenario.replications - 1} serve only to re-judge a counterexample (search.robustness)`);
-  // Where the results go is checked before the search, not after it.
+  // Plug-in code runs only on worker threads, under the watchdog (one thread at --workers 1);
+  // without plug-ins, --workers 1 judges on this thread, which is faster.
+  const threads = Math.max(1, flags.workers ?? availableParallelism());
+  const onThreads = threads > 1 || usesPlugins([scenario.balancer]);
+  const mode = { shrink: flags.shrink, replay: flags.replay === true, ...(flags.path !== undefined && { path: flags.path }) };
+  // Work, memory and where the results go are checked before the search, not after it.
+  const { estimate, budget } = estimateCheck(scenario, mode);
+  const note = checkResources(estimate, flags, {
+    problemAt: loaded.problemAt,
+    threads: onThreads ? threads : 1,
+    simulations: describeBudget(budget),
+    countPath: ['search', 'runs'],
+    countHint: timeLimitHint(scenario),
+  });
+  if (note !== undefined && !flags.quiet) process.stderr.write(`meshsim: ${note}\n`);
   const dir = flags.out ?? join('out', `${outputFolderName(scenario.name)}-check`);
   checkOutputFolder(dir);
-  const plugins = await loadBalancerPlugins(scenario);
 
-  const threads = Math.max(1, flags.workers ?? availableParallelism());
-  const pool = threads > 1 ? await createCheckPool(scenario, threads) : undefined;
-  const runner = pool?.runner ?? inProcessJudge(scenario, { createBalancer: plugins.createBalancer });
-  const interrupt = interruptHandling(flags.quiet === true);
-  const progress = createCheckProgress(`check ${scenario.name}`, !flags.quiet);
-  const started = performance.now();
+  const pool = onThreads ? await createCheckPool(scenario, { threads, pluginTimeout: flags.pluginTimeout ?? DEFAULT_PLUGIN_TIMEOUT_MS }) : undefined;
   let outcome: CheckOutcome;
+  let written: string[];
+  let wallSeconds: number;
   try {
-    outcome = await checkScenario(scenario, {
-      runner,
-      batch: pool === undefined ? 1 : 2 * threads,
-      clock: () => performance.now(),
-      stop: interrupt.stop,
-      onProgress: (p) => progress.update(p),
-      ...(flags.path !== undefined && { path: flags.path }),
-      shrink: flags.shrink,
-      replay: flags.replay === true,
-    });
+    const interrupt = interruptHandling(flags.quiet === true);
+    const progress = createCheckProgress(`check ${scenario.name}`, !flags.quiet);
+    const started = performance.now();
+    try {
+      outcome = await checkScenario(scenario, {
+        runner: pool?.runner ?? inProcessJudge(scenario),
+        batch: pool === undefined ? 1 : 2 * threads,
+        clock: () => performance.now(),
+        stop: interrupt.stop,
+        onProgress: (p) => progress.update(p),
+        ...mode,
+      });
+    } finally {
+      progress.stop();
+      interrupt.dispose();
+    }
+    wallSeconds = (performance.now() - started) / 1000;
+    // The shown run goes where the search ran: a plug-in's code never runs on this thread.
+    const shown: ShownRunner = pool ?? { label: balancerLabel(scenario.balancer), detailed: async (task) => judgeScheduleDetailed(scenario, task) };
+    written = await writeCheckOutputs(dir, scenario, outcome, file, shown, { chart: flags.chart, timing: flags.timing ? wallSeconds : undefined, replay: flags.replay === true });
   } finally {
-    progress.stop();
     await pool?.close();
-    interrupt.dispose();
   }
-  const wallSeconds = (performance.now() - started) / 1000;
-
-  const written = await writeCheckOutputs(dir, scenario, outcome, file, plugins, { chart: flags.chart, timing: flags.timing ? wallSeconds : undefined, replay: flags.replay === true });
 
   if (flags.format === 'json') process.stdout.write(formatCheckJson(outcome, { scenario: scenario.name, file, seed: scenario.seed }));
   else process.stdout.write(formatCheckTable(outcome, scenario.name));
@@ -170,6 +189,31 @@ export async function checkCommand(file: string, flags: CheckFlags): Promise<voi
   }
   if (flags.replay) checkReplayMargin(scenario, outcome, flags.quiet === true);
   process.exitCode = CHECK_EXIT[outcome.status];
+}
+
+/** "1,521 simulations: the baseline, 1000 of search.runs, …", for the refusal's "× …". */
+function describeBudget(budget: SimulationBudget): string {
+  const total = budget.baseline + budget.search + budget.shrink + budget.minimality + budget.robustness;
+  const parts = [
+    budget.search > 0 && `${formatCount(budget.search)} of search.runs`,
+    budget.shrink > 0 && `up to ${formatCount(budget.shrink)} to shrink (search.shrinkRuns)`,
+    budget.minimality > 0 && `up to ${formatCount(budget.minimality)} for minimality`,
+    budget.robustness > 0 && `${formatCount(budget.robustness)} for robustness`,
+  ].filter((p): p is string => p !== false);
+  return `${plural(total, 'simulation')}: the baseline${parts.map((p) => `, ${p}`).join('')}; and the shown run once more with its events`;
+}
+
+/**
+ * A budget refused for its size stays refused under a time limit: the budget is what the
+ * search promises to judge (a search stopped below search.minRuns is inconclusive), and a time
+ * limit makes the outcome depend on the machine. Say how to bound the wall time on purpose.
+ */
+function timeLimitHint(scenario: Scenario): string {
+  const limit = scenario.search?.timeLimit;
+  const inconclusive = 'a search stopped before search.minRuns, all its runs by default, is inconclusive (status 4)';
+  return limit !== undefined
+    ? `search.timeLimit (${formatDuration(limit)}) stops the search sooner: if that wall-clock bound is what you meant, pass --force; ${inconclusive}`
+    : `to search for a fixed wall time instead, give --time-limit and pass --force; ${inconclusive}`;
 }
 
 /**
@@ -187,37 +231,42 @@ function checkReplayMargin(scenario: Scenario, outcome: CheckOutcome, quiet: boo
   if (!quiet) process.stderr.write(`meshsim: note: the scenario differs from the one meshsim check wrote; margin ${replayed} instead of ${provenance.margin}\n`);
 }
 
+/** Where the shown schedule is simulated again with its events: the check's pool, or this thread. */
+interface ShownRunner {
+  readonly label: string;
+  detailed(task: JudgeTask): Promise<DetailedJudgement>;
+}
+
 interface WriteOptions {
   readonly chart: boolean;
   readonly timing: number | undefined;
   readonly replay: boolean;
 }
 
-async function writeCheckOutputs(dir: string, scenario: Scenario, outcome: CheckOutcome, file: string, plugins: PluginRegistry, options: WriteOptions): Promise<string[]> {
+async function writeCheckOutputs(dir: string, scenario: Scenario, outcome: CheckOutcome, file: string, shown: ShownRunner, options: WriteOptions): Promise<string[]> {
   const files: Array<readonly [string, string]> = [
     [CHECK_JSON, formatCheckJson(outcome, { scenario: scenario.name, file, seed: scenario.seed, ...(options.timing !== undefined && { timing: { wallSeconds: options.timing } }) })],
   ];
   const c = outcome.counterexample;
-  const shown: { finding: Finding; stem: string; header: string; path: string | null } | null =
+  const found: { finding: Finding; stem: string; header: string; path: string | null } | null =
     c !== null
       ? { finding: c, stem: COUNTEREXAMPLE, header: counterexampleHeader(outcome, c, scenario.name), path: c.path }
       : outcome.worst !== null
         ? { finding: outcome.worst, stem: WORST, header: worstHeader(outcome, outcome.worst, scenario.name), path: null }
         : null;
   let chart: { stem: string; spec: TopLevelSpec } | null = null;
-  if (shown !== null) {
-    const judged = findingScenario(scenario, shown.finding);
-    const run = options.replay ? scenario : { ...judged, provenance: provenanceOf(outcome, shown.finding, file, shown.path, judged) };
-    const detailed = shownRun(run, shown.finding.judgement, plugins);
+  if (found !== null) {
+    const judged = findingScenario(scenario, found.finding);
+    const run = options.replay ? scenario : { ...judged, provenance: provenanceOf(outcome, found.finding, file, found.path, judged) };
+    const detailed = await shownRun(shown, found.finding);
     if (!options.replay) {
-      const yaml = formatScenarioYaml(run, shown.header);
+      const yaml = formatScenarioYaml(run, found.header);
       assertReproduces(yaml, run);
-      files.push([`${shown.stem}.yaml`, yaml]);
+      files.push([`${found.stem}.yaml`, yaml]);
     }
-    const label = plugins.label(run.balancer);
-    const details = [{ label, replication: 0, events: detailed.events, timeseries: detailed.timeseries }];
+    const details = [{ label: shown.label, replication: 0, events: detailed.events, timeseries: detailed.timeseries }];
     files.push([EVENTS_CSV, formatEventsCsv(details)], [TIMESERIES_CSV, formatTimeseriesCsv(details)]);
-    if (options.chart) chart = { stem: shown.stem, spec: chartSpec(run, outcome, shown.finding, detailed, label) };
+    if (options.chart) chart = { stem: found.stem, spec: chartSpec(run, outcome, found.finding, detailed, shown.label) };
   }
   const output: Array<readonly [string, string | Uint8Array]> = [...files];
   if (chart !== null) {
@@ -237,11 +286,11 @@ async function writeCheckOutputs(dir: string, scenario: Scenario, outcome: Check
  * The shown run again with events and time series. Its SLO margin must be the one the search
  * judged (the search may have taken the fast path): anything else is a bug, not a result.
  */
-function shownRun(run: Scenario, judged: Judgement, plugins: PluginRegistry) {
-  const detailed = simulateReplicationDetailed(withFaults(run, run.faults), 0, run.balancer, { createBalancer: plugins.createBalancer });
-  const verdict = evaluateSlo(scenarioSlo(run).objectives, detailed.observation);
-  if (!Object.is(verdict.margin, judged.margin)) {
-    throw new Error(`the detailed run of the shown schedule gives SLO margin ${verdict.margin}, the search judged ${judged.margin}`);
+async function shownRun(shown: ShownRunner, finding: Finding): Promise<DetailedJudgement> {
+  const detailed = await shown.detailed({ faults: finding.faults, replication: 0 });
+  const judged: Judgement = finding.judgement;
+  if (!Object.is(detailed.judgement.margin, judged.margin)) {
+    throw new Error(`the detailed run of the shown schedule gives SLO margin ${detailed.judgement.margin}, the search judged ${judged.margin}`);
   }
   return detailed;
 }
@@ -252,7 +301,7 @@ function assertReproduces(yaml: string, run: Scenario): void {
   if (JSON.stringify(reloaded) !== JSON.stringify(run)) throw new Error('the written scenario does not load back to the scenario that was judged');
 }
 
-function chartSpec(run: Scenario, outcome: CheckOutcome, finding: Finding, detailed: ReturnType<typeof simulateReplicationDetailed>, label: string) {
+function chartSpec(run: Scenario, outcome: CheckOutcome, finding: Finding, detailed: DetailedJudgement, label: string) {
   const violated = finding.judgement.guarantees.find((g) => !g.holds);
   const focus = violated ?? finding.judgement.guarantees.reduce((low, g) => (g.margin < low.margin ? g : low));
   const objective = outcome.objectives.find((o) => o.name === focus.name)!;
@@ -269,7 +318,7 @@ function chartSpec(run: Scenario, outcome: CheckOutcome, finding: Finding, detai
     timeseries: rows,
     faults: faultWindows(events, end),
     objective,
-    windows: typeof objective.per === 'number' ? windowSeries(objective, detailed.observation) : null,
+    windows: detailed.windows[objective.name] ?? null,
     worst: focus.worst,
     violated: violated !== undefined,
   });

@@ -1,34 +1,51 @@
 /**
- * Judges `meshsim check` schedules on worker threads (piscina). Every thread receives the
- * scenario once; a batch's tasks run in parallel and come back in task order, bit for bit what
- * the thread computed, so the thread count never changes the search's outcome.
+ * Judges `meshsim check` schedules on worker threads: the simulation pool of run, compare and
+ * sweep (worker-pool.ts, simulation-worker.ts), so plug-in balancers run only there, under the
+ * watchdog of plugin-watchdog.ts, and every mistake of theirs is the BalancerPluginError (status
+ * 2) that run reports. Every thread receives the scenario once; a batch's tasks run in parallel
+ * and come back in task order, bit for bit what the thread computed, so the thread count never
+ * changes the search's outcome, nor which error a failing batch reports.
  */
-import type { JudgeRunner, Judgement } from '../check/judge.js';
+import type { DetailedJudgement, JudgeRunner, JudgeTask } from '../check/judge.js';
 import type { Scenario } from '../scenario/schema.js';
-import { importModule } from '../platform/import-module.js';
+import { createWorkerPool } from './worker-pool.js';
 
 export interface CheckPool {
   runner: JudgeRunner;
+  /** The balancer's label, as its plug-in names it (imported and checked on a thread). */
+  readonly label: string;
+  /** One schedule with its events, time series and SLO windows (the shown run). */
+  detailed(task: JudgeTask): Promise<DetailedJudgement>;
   close(): Promise<void>;
 }
 
-/** The worker entry next to this module: the bundle in dist/cli, or the source under tsx. */
-function workerFile(): string {
-  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`./check-worker.${extension}`, import.meta.url).href;
+export interface CheckPoolOptions {
+  readonly threads: number;
+  /** --plugin-timeout, ms. */
+  readonly pluginTimeout: number;
 }
 
-export async function createCheckPool(scenario: Scenario, threads: number): Promise<CheckPool> {
-  const { Piscina } = await importModule<typeof import('piscina')>('piscina');
-  const pool = new Piscina({
-    filename: workerFile(),
-    minThreads: threads,
-    maxThreads: threads,
-    concurrentTasksPerWorker: 1,
-    workerData: { scenario },
-  });
+export async function createCheckPool(scenario: Scenario, options: CheckPoolOptions): Promise<CheckPool> {
+  const cells = [{ scenario, strategies: [scenario.balancer] }];
+  const pool = await createWorkerPool(cells, options);
+  let label: string;
+  try {
+    label = (await pool.labels(cells))[0]![0]!;
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
   return {
-    runner: (tasks, signal) => Promise.all(tasks.map((task) => pool.run(task, signal ? { signal } : {}) as Promise<Judgement>)),
-    close: () => pool.destroy(),
+    label,
+    async runner(tasks, signal) {
+      // Every task settles first: the error reported is the first in task order, not in time.
+      const settled = await Promise.allSettled(tasks.map((task) => pool.judge(0, task, signal)));
+      return settled.map((s) => {
+        if (s.status === 'rejected') throw s.reason;
+        return s.value;
+      });
+    },
+    detailed: (task) => pool.judgeDetailed(0, task),
+    close: () => pool.close(),
   };
 }

@@ -115,25 +115,27 @@ export function buildProgram(): Command {
   )
     .action(async (file: string, flags: SweepFlags) => (await import('./sweep-command.js')).sweepCommand(file, flags));
 
-  program
-    .command('check')
-    .description("search the scenario's faultSpace for the smallest fault schedule that breaks its SLO (exit 0 held, 3 violated, 4 inconclusive)")
-    .argument('<scenario>', 'scenario file (YAML or JSON) with `slo:` and `faultSpace:`')
-    .option('--runs <n>', 'simulations for the random and targeted phases (overrides search.runs)', positiveInt('--runs'))
-    .option('--time-limit <duration>', 'wall-clock cap such as 60s (overrides search.timeLimit; results then depend on the machine)')
-    .option('--seed <n>', 'search seed (overrides search.seed; the scenario seed stays the simulation seed)', nonNegativeInt('--seed'))
-    .option('--min-runs <n>', 'a search stopped early is inconclusive below this many runs (default: all of them)', nonNegativeInt('--min-runs'))
-    .option('--path <path>', 'replay a fast-check path from check.json (with the search seed) instead of searching')
-    .option('--no-shrink', 'report the first violating schedule as found')
-    .option('--replay', "judge the scenario's own faults (a counterexample.yaml) instead of searching")
-    .option('--guarantee <name>', 'judge only this objective of the SLO; repeatable', collect, [])
-    .option('--workers <n>', 'worker threads (default: the available cores)', positiveInt('--workers'))
-    .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-check)')
-    .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
-    .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
-    .option('--no-chart', 'skip the SVG and PNG chart')
-    .option('--timing', 'add the wall-clock time to check.json (which is then not byte-identical between runs)')
-    .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+  withLimits(
+    program
+      .command('check')
+      .description("search the scenario's faultSpace for the smallest fault schedule that breaks its SLO (exit 0 held, 3 violated, 4 inconclusive)")
+      .argument('<scenario>', 'scenario file (YAML or JSON) with `slo:` and `faultSpace:`')
+      .option('--runs <n>', 'simulations for the random and targeted phases (overrides search.runs)', positiveInt('--runs'))
+      .option('--time-limit <duration>', 'wall-clock cap such as 60s (overrides search.timeLimit; results then depend on the machine)')
+      .option('--seed <n>', 'search seed (overrides search.seed; the scenario seed stays the simulation seed)', nonNegativeInt('--seed'))
+      .option('--min-runs <n>', 'a search stopped early is inconclusive below this many runs (default: all of them)', nonNegativeInt('--min-runs'))
+      .option('--path <path>', 'replay a fast-check path from check.json (with the search seed) instead of searching')
+      .option('--no-shrink', 'report the first violating schedule as found')
+      .option('--replay', "judge the scenario's own faults (a counterexample.yaml) instead of searching")
+      .option('--guarantee <name>', 'judge only this objective of the SLO; repeatable', collect, [])
+      .option('--workers <n>', 'worker threads (default: the available cores)', positiveInt('--workers'))
+      .option('-o, --out <dir>', 'output folder (default: out/<scenario name>-check)')
+      .option('--set <key=value>', 'override a scenario key by dotted path; repeatable', collect, [])
+      .addOption(new Option('--format <format>', 'what to print on stdout').choices(['table', 'json']).default('table'))
+      .option('--no-chart', 'skip the SVG and PNG chart')
+      .option('--timing', 'add the wall-clock time to check.json (which is then not byte-identical between runs)')
+      .option('-q, --quiet', 'no progress bar and no warnings on stderr')
+  )
     .action(async (file: string, flags: CheckFlags) => (await import('./check-command.js')).checkCommand(file, flags));
 
   program

@@ -39,6 +39,13 @@ export interface CheckContext {
   readonly threads?: number;
   /** How the simulations come about, for the message: "5 replications × 2 strategies". */
   readonly simulations: string;
+  /**
+   * The key that sets how many simulations there are, blamed when each is within the cap but
+   * their number is not: `replications` (the default), or `search.runs` for check.
+   */
+  readonly countPath?: KeyPath;
+  /** Said after a refusal blamed on the count: another way to go on (check: --time-limit). */
+  readonly countHint?: string;
 }
 
 /**
@@ -56,14 +63,16 @@ export function checkResources(estimate: ResourceEstimate, flags: ResourceFlags,
     if (estimate.events > maxEvents) {
       // One simulation within the cap but too many of them: the count is to blame.
       const perSimulation = estimate.events / Math.max(1, estimate.simulations);
-      const path = perSimulation <= maxEvents ? ['replications'] : (estimate.eventDrivers[0]?.path ?? []);
+      const tooMany = perSimulation <= maxEvents;
+      const path = tooMany ? (context.countPath ?? ['replications']) : (estimate.eventDrivers[0]?.path ?? []);
       problems.push(
         context.problemAt(
           path,
           `expected a run of at most ${formatCount(maxEvents)} simulated events (--max-events), found about ${formatCount(estimate.events)} ` +
             `(${describeDrivers(estimate.eventDrivers, formatCount, 'events')} per simulation, × ${context.simulations}), ` +
             `roughly ${time} at ${formatCount(NOMINAL_EVENTS_PER_SECOND)} events/s; make it smaller, ` +
-            `or raise the limit with --max-events ${formatCount(estimate.events * 1.1)}, or pass --force`,
+            `or raise the limit with --max-events ${formatCount(estimate.events * 1.1)}, or pass --force` +
+            (tooMany && context.countHint !== undefined ? `; ${context.countHint}` : ''),
         ),
       );
     }

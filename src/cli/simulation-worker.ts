@@ -1,10 +1,12 @@
 /**
- * The worker-thread side of simulations run off the main thread: every sweep with more than one
- * thread, and every run, compare or sweep whose strategies include plug-in balancers (their
- * code runs only here, under the watchdog of src/cli/plugin-watchdog.ts).
+ * The worker-thread side of simulations run off the main thread: every sweep or check with more
+ * than one thread, and every run, compare, sweep or check whose strategies include plug-in
+ * balancers (their code runs only here, under the watchdog of src/cli/plugin-watchdog.ts).
  *
  * Tasks: `unit` runs one (cell, strategy, replication) of the cells given as workerData, so a
- * task is a few integers; `labels` imports and checks the plug-ins of the cells it carries and
+ * task is a few integers; `judge` simulates a fault schedule of a cell's scenario and judges it
+ * against its SLO (`meshsim check`, with or without the run's events and time series);
+ * `labels` imports and checks the plug-ins of the cells it carries and
  * returns every strategy's label. Mistakes of a plug-in come back as problems, never as thrown
  * errors, because a thrown error loses its class on the way to the main thread: the main
  * thread then reports them exactly as it reports a scenario error (status 2).
@@ -17,6 +19,7 @@
  */
 import { workerData } from 'piscina';
 import type { BalancerConfig } from '../balancers/configs.js';
+import { judgeSchedule, judgeScheduleDetailed, type DetailedJudgement, type JudgeTask, type Judgement } from '../check/judge.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import type { PluginRegistry } from '../plugins/load-plugins.js';
 import { ScenarioError, type ScenarioProblem } from '../scenario/errors.js';
@@ -52,7 +55,8 @@ export interface WorkerSetup {
 
 export type WorkerTask =
   | { kind: 'unit'; id: number; cell: number; strategy: number; replication: number }
-  | { kind: 'labels'; id: number; cells: readonly WorkerCell[] };
+  | { kind: 'labels'; id: number; cells: readonly WorkerCell[] }
+  | { kind: 'judge'; id: number; cell: number; task: JudgeTask; details: boolean };
 
 /** A problem of a plug-in; `use` and `cell` let the main thread position it in the scenario. */
 export interface WorkerProblem {
@@ -68,6 +72,8 @@ export type UnitOutcome =
   | { problems: WorkerProblem[] };
 
 export type LabelsOutcome = { labels: string[][] } | { problems: WorkerProblem[] };
+
+export type JudgeOutcome = { judgement: Judgement } | { detailed: DetailedJudgement } | { problems: WorkerProblem[] };
 
 const setup = workerData as WorkerSetup;
 const slot = claimWatchSlot(setup.memory, setup.modules.map((m) => m.path));
@@ -92,11 +98,11 @@ async function pluginsOf(cellIndex: number, cell: WorkerCell): Promise<PluginReg
   return registry;
 }
 
-export default async function runTask(task: WorkerTask): Promise<UnitOutcome | LabelsOutcome> {
+export default async function runTask(task: WorkerTask): Promise<UnitOutcome | LabelsOutcome | JudgeOutcome> {
   slot?.setTask(task.id);
-  let outcome: UnitOutcome | LabelsOutcome;
+  let outcome: UnitOutcome | LabelsOutcome | JudgeOutcome;
   try {
-    outcome = task.kind === 'labels' ? await labels(task.cells) : await unit(task);
+    outcome = task.kind === 'labels' ? await labels(task.cells) : task.kind === 'judge' ? await judge(task) : await unit(task);
   } catch (error) {
     const problems = pluginProblems(error);
     if (problems === undefined) throw error;
@@ -108,16 +114,27 @@ export default async function runTask(task: WorkerTask): Promise<UnitOutcome | L
   return outcome;
 }
 
+/** Only cells with plug-ins get a factory, exactly as on the main thread, so a cell runs the same code whichever thread runs it. */
+async function optionsOf(cellIndex: number, cell: WorkerCell) {
+  return usesPlugins(cell.strategies) ? { createBalancer: (await pluginsOf(cellIndex, cell)).createBalancer } : {};
+}
+
 async function unit(task: Extract<WorkerTask, { kind: 'unit' }>): Promise<UnitOutcome> {
   const cell = setup.cells[task.cell];
   const balancer = cell?.strategies[task.strategy];
   if (cell === undefined || balancer === undefined) throw new Error(`simulation worker: no cell ${task.cell} strategy ${task.strategy} in the plan`);
-  // Only cells with plug-ins get a factory, exactly as on the main thread, so a cell runs the
-  // same code whichever thread runs it.
-  const options = usesPlugins(cell.strategies) ? { createBalancer: (await pluginsOf(task.cell, cell)).createBalancer } : {};
+  const options = await optionsOf(task.cell, cell);
   if (!setup.details) return { metrics: simulateReplication(cell.scenario, task.replication, balancer, options) };
   const detailed = simulateReplicationDetailed(cell.scenario, task.replication, balancer, options);
   return { metrics: detailed.metrics, events: detailed.events, timeseries: detailed.timeseries };
+}
+
+/** A check's schedule on the cell's scenario (its balancer is the cell's only strategy). */
+async function judge(task: Extract<WorkerTask, { kind: 'judge' }>): Promise<JudgeOutcome> {
+  const cell = setup.cells[task.cell];
+  if (cell === undefined) throw new Error(`simulation worker: no cell ${task.cell} in the plan`);
+  const options = await optionsOf(task.cell, cell);
+  return task.details ? { detailed: judgeScheduleDetailed(cell.scenario, task.task, options) } : { judgement: judgeSchedule(cell.scenario, task.task, options) };
 }
 
 async function labels(cells: readonly WorkerCell[]): Promise<LabelsOutcome> {

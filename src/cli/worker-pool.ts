@@ -12,6 +12,7 @@
  */
 import { resolve } from 'node:path';
 import type { BalancerConfig } from '../balancers/configs.js';
+import type { DetailedJudgement, JudgeTask, Judgement } from '../check/judge.js';
 import type { ReplicationMetrics } from '../metrics/types.js';
 import { BalancerPluginError } from '../plugins/errors.js';
 import { pluginUses } from '../plugins/load-plugins.js';
@@ -25,7 +26,7 @@ import type { SimEvent } from '../sim/fault-tracker.js';
 import type { TimeSeriesRow } from '../sim/timeseries.js';
 import type { UnitRunner, WorkUnit } from '../sweep/run-cells.js';
 import { activityOfTask, createWatchMemory, startWatchdog, type Stall } from './plugin-watchdog.js';
-import type { LabelsOutcome, PluginModuleName, UnitOutcome, WorkerCell, WorkerProblem, WorkerSetup, WorkerTask } from './simulation-worker.js';
+import type { JudgeOutcome, LabelsOutcome, PluginModuleName, UnitOutcome, WorkerCell, WorkerProblem, WorkerSetup, WorkerTask } from './simulation-worker.js';
 
 export interface WorkerPoolOptions {
   readonly threads: number;
@@ -45,6 +46,10 @@ export interface WorkerPool {
    * BalancerPluginError positioned in the scenario.
    */
   labels(cells: readonly WorkerCell[]): Promise<string[][]>;
+  /** `meshsim check`: simulates and judges a schedule of cell `cell`'s scenario. */
+  judge(cell: number, task: JudgeTask, signal?: AbortSignal): Promise<Judgement>;
+  /** The same with the run's events, time series and SLO windows (the shown schedule). */
+  judgeDetailed(cell: number, task: JudgeTask): Promise<DetailedJudgement>;
   close(): Promise<void>;
 }
 
@@ -126,6 +131,18 @@ export async function createWorkerPool(cells: readonly WorkerCell[], options: Wo
       if (outcome.events !== undefined && outcome.timeseries !== undefined) options.onDetails?.(unit, outcome.events, outcome.timeseries);
       return outcome.metrics as ReplicationMetrics;
     },
+    async judge(cell, task, signal) {
+      const outcome = await run<JudgeOutcome>({ kind: 'judge', id: nextTask++, cell, task, details: false }, () => describeJudge(task), signal);
+      if ('problems' in outcome) throw new BalancerPluginError(distinct(outcome.problems.map((p) => p.problem)));
+      if (!('judgement' in outcome)) throw new Error('simulation worker: a judgement without details came back with them');
+      return outcome.judgement;
+    },
+    async judgeDetailed(cell, task) {
+      const outcome = await run<JudgeOutcome>({ kind: 'judge', id: nextTask++, cell, task, details: true }, () => describeJudge(task));
+      if ('problems' in outcome) throw new BalancerPluginError(distinct(outcome.problems.map((p) => p.problem)));
+      if (!('detailed' in outcome)) throw new Error('simulation worker: a judgement with details came back without them');
+      return outcome.detailed;
+    },
     async labels(labelled) {
       const cellsOut = labelled.map((c) => ({ scenario: c.scenario, strategies: c.strategies }));
       const outcome = await run<LabelsOutcome>({ kind: 'labels', id: nextTask++, cells: cellsOut }, () => 'while loading the plug-ins');
@@ -138,6 +155,12 @@ export async function createWorkerPool(cells: readonly WorkerCell[], options: Wo
       await pool.destroy();
     },
   };
+}
+
+/** "while judging a schedule of 2 faults (replication 0)": a check's unit in messages. */
+function describeJudge(task: JudgeTask): string {
+  const faults = task.faults.length === 0 ? 'the run without faults' : `a schedule of ${task.faults.length} fault${task.faults.length === 1 ? '' : 's'}`;
+  return `while judging ${faults} (replication ${task.replication})`;
 }
 
 /** A worker's problem at the scenario position of the use it names, as the main thread knows it. */

@@ -10,8 +10,10 @@
  * Work is counted in simulated events: about four per request attempt (reach, service done,
  * response, timeout), two per health check or liveness probe, one per heartbeat, one per
  * instance per outlier-detection sweep, two per random fault, one per time-series window, and
- * with active health checks the endpoint-list rebuilds as every client sees every instance turn
- * healthy at the start (clients × instances², in event-equivalents of time).
+ * with active health checks the endpoint changes as every client sees every instance turn
+ * healthy at the start: clients × instances of them, each a sorted-list splice for balancers
+ * that take updates (updatesIncrementally) or a whole O(instances) rebuild for the others
+ * (clients × instances², in event-equivalents of time).
  * With membership (pods that come and go), the per-instance work and memory are over the
  * instance slots (slotCount), and the membership events are counted too: every pod's life
  * (about POD_TRANSITIONS changes, each a membership event and an endpoint update applied by
@@ -29,6 +31,7 @@
  * Cost: O(strategies + faults) per scenario; nothing is allocated per instance.
  */
 import type { BalancerConfig } from '../balancers/configs.js';
+import { updatesIncrementally } from '../balancers/registry.js';
 import { meanArrivalRate } from '../model/arrivals/index.js';
 import { distributionMoments } from '../model/distributions/index.js';
 import type { KeyPath } from '../scenario/issues.js';
@@ -99,12 +102,17 @@ const EVENTS_PER_ATTEMPT = 4;
 const POD_TRANSITIONS = 7;
 /** The time of one endpoint copied in an endpoint-list rebuild, in events (measured: 3.75 µs against 0.33 µs). */
 const ENDPOINT_COPY_EVENTS = 10;
+/**
+ * The time of one endpoint change a balancer takes itself, in events: 5–15 µs measured for
+ * least_request and round_robin at 1024 and 8192 endpoints (bench/endpoint-updates.ts, a loaded machine).
+ */
+const ENDPOINT_UPDATE_EVENTS = 30;
 
 /** The estimate for one scenario run with `strategies` (run, compare, or one sweep cell). */
 export function estimateScenario(scenario: Scenario, strategies: readonly BalancerConfig[], options: EstimateOptions = {}): ResourceEstimate {
   const simulations = strategies.length * scenario.replications;
   const details = options.details === true;
-  const events = eventsOfOneSimulation(scenario, details);
+  const events = eventsOfOneSimulation(scenario, strategies, details);
   const memory = memoryOfOneSimulation(scenario, strategies, details, events);
   const results: EstimateDriver[] = [
     {
@@ -269,7 +277,7 @@ function membershipEvents(s: Scenario, span: number, blame: (own: KeyPath) => Ke
   return drivers;
 }
 
-function eventsOfOneSimulation(s: Scenario, details: boolean): EstimateDriver[] {
+function eventsOfOneSimulation(s: Scenario, strategies: readonly BalancerConfig[], details: boolean): EstimateDriver[] {
   const { n } = instanceSlots(s);
   const clients = s.clients.count;
   const { arrivals } = arrivalsOf(s);
@@ -287,9 +295,14 @@ function eventsOfOneSimulation(s: Scenario, details: boolean): EstimateDriver[] 
     const checkers = hc.checker === 'central' ? 1 : clients;
     const shortest = Math.min(hc.interval, hc.unhealthyInterval ?? Infinity, hc.unhealthyEdgeInterval ?? Infinity, hc.healthyEdgeInterval ?? Infinity);
     drivers.push({ path: blame(['healthCheck', 'interval']), what: 'health checks', amount: (2 * checkers * n * span) / shortest });
-    // Every (client, instance) pair turns healthy once at the start, and each change rebuilds
-    // that client's endpoint list, O(n): about ten events' worth of time per endpoint copied.
-    drivers.push({ path: ['clients', 'count'], what: 'endpoint-list rebuilds', amount: ENDPOINT_COPY_EVENTS * clients * n * n });
+    // Every (client, instance) pair turns healthy once at the start. A balancer that takes the
+    // change itself splices one endpoint; any other rebuilds its whole list, O(n), about ten
+    // events' worth of time per endpoint copied. The slowest strategy sets the figure.
+    if (strategies.every(updatesIncrementally)) {
+      drivers.push({ path: ['clients', 'count'], what: 'endpoint updates', amount: ENDPOINT_UPDATE_EVENTS * clients * n });
+    } else {
+      drivers.push({ path: ['clients', 'count'], what: 'endpoint-list rebuilds', amount: ENDPOINT_COPY_EVENTS * clients * n * n });
+    }
   }
   if (s.heartbeat !== undefined) drivers.push({ path: blame(['heartbeat', 'interval']), what: 'heartbeats', amount: (n * span) / s.heartbeat.interval });
   if (s.liveness !== undefined) drivers.push({ path: blame(['liveness', 'period']), what: 'liveness probes', amount: (2 * n * span) / s.liveness.period });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { balancerConfig, builtinBalancerConfig, type BalancerConfig } from '../../src/balancers/configs.js';
 import { LeastRequestBalancer } from '../../src/balancers/least-request.js';
 import { RandomBalancer } from '../../src/balancers/random.js';
-import { BALANCER_KINDS, balancerLabel, createBalancer } from '../../src/balancers/registry.js';
+import { BALANCER_KINDS, balancerLabel, createBalancer, updatesIncrementally } from '../../src/balancers/registry.js';
 import { RoundRobinBalancer } from '../../src/balancers/round-robin.js';
 import { WeightedRoundRobinBalancer } from '../../src/balancers/weighted-round-robin.js';
 import { EnvoyHostSelection } from '../../src/balancers/envoy-host-selection/index.js';
@@ -21,6 +21,14 @@ function envoyInner(balancer: Balancer): Balancer {
 }
 
 describe('createBalancer', () => {
+  it('builds a balancer with updateEndpoints exactly for the kinds updatesIncrementally names', () => {
+    const deps = { ...depsOf(seeded('registry-updates')), global: { queueLength: () => 0 } };
+    const configs = [...BALANCER_KINDS.map((kind) => parse(kind === 'haproxy_first' ? { kind, maxconn: 3 } : { kind })), parse({ kind: 'weighted_round_robin', variant: 'smooth' })];
+    for (const config of configs) {
+      expect(typeof createBalancer(config, deps).updateEndpoints === 'function', balancerLabel(config)).toBe(updatesIncrementally(config));
+    }
+  });
+
   it('builds the class of each kind, with schema defaults applied', () => {
     const deps = depsOf(seeded('registry'));
     expect(envoyInner(createBalancer(parse({ kind: 'round_robin' }), deps))).toBeInstanceOf(RoundRobinBalancer);

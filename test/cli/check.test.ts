@@ -69,7 +69,7 @@ let dir: string;
 const file = (name: string) => join(dir, name);
 
 beforeAll(() => {
-  expect(existsSync(join(root, 'dist/cli/check-worker.js')), 'run `npm run build` first (npm test does)').toBe(true);
+  expect(existsSync(join(root, 'dist/cli/simulation-worker.js')), 'run `npm run build` first (npm test does)').toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'meshsim-check-'));
   writeFileSync(file('planted.yaml'), PLANTED);
   writeFileSync(file('safe.yaml'), SAFE);

@@ -54,10 +54,21 @@ describe('estimated events', () => {
     expect(drivers).toEqual({
       requests: 100_000 * 3 * 4,
       'health checks': 2 * 4 * 10 * 120,
-      'endpoint-list rebuilds': 10 * 4 * 10 * 10,
+      // round_robin takes each (client, instance) pair's first verdict as one endpoint update.
+      'endpoint updates': 30 * 4 * 10,
       'random faults': 2 * 10 * 12,
       'time-series windows': 12_000,
     });
+  });
+
+  it('health checks in front of a balancer without updateEndpoints rebuild its list at every change (clients × instances²)', () => {
+    const s = scenario({ duration: '10s', clients: { count: 4 }, healthCheck: { interval: '1s', timeout: '100ms', unhealthyThreshold: 2, healthyThreshold: 2 } });
+    const driver = (strategies: Parameters<typeof estimateScenario>[1]) =>
+      estimateScenario(s, strategies).eventDrivers.find((d) => d.what.startsWith('endpoint'))!;
+    expect(driver([balancerConfig.parse({ kind: 'least_request' })])).toMatchObject({ what: 'endpoint updates', amount: 30 * 4 * 10 });
+    // One strategy that rebuilds is enough: the estimate is for the slowest.
+    const mixed = [balancerConfig.parse({ kind: 'least_request' }), balancerConfig.parse({ kind: 'ring_hash' })];
+    expect(driver(mixed)).toMatchObject({ what: 'endpoint-list rebuilds', amount: 10 * 4 * 10 * 10 });
   });
 
   it('a timeout longer than the arrivals keeps the run, its checks and its windows going: it is to blame', () => {
@@ -84,7 +95,7 @@ describe('estimated events', () => {
     expect(drivers).toEqual({
       requests: 100_000 * 4,
       'health checks': 2 * 4 * slots * 100,
-      'endpoint-list rebuilds': 10 * 4 * slots * slots,
+      'endpoint updates': 30 * 4 * slots, // round robin takes each change itself
       'pod changes and endpoint updates': pods * 7 * (1 + 4),
       'readiness probes': (slots * 100) / 2,
       'DNS refreshes': (4 * 100) / 5,

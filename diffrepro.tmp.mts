@@ -1,0 +1,10 @@
+import { parse } from 'yaml';
+import { loadScenarioFile, resolveScenario } from '/work/wt-cl/src/scenario/load.js';
+import { formatScenarioYaml } from '/work/wt-cl/src/output/scenario-yaml.js';
+const { scenario } = loadScenarioFile('/tmp/cl/w/planted.yaml', { set: ['balancer={module: ./rr.js}'] });
+const yaml = formatScenarioYaml(scenario, '# x');
+const back = resolveScenario(parse(yaml)).scenario;
+const a = JSON.stringify(scenario), b = JSON.stringify(back);
+let i = 0; while (a[i] === b[i]) i++;
+console.log(a.slice(i - 80, i + 80)); console.log(b.slice(i - 80, i + 80));
+console.log(yaml.split('\n').filter(l => l.includes('balancer') || l.includes('module')).join('\n'));
