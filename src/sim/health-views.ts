@@ -180,16 +180,7 @@ export class HealthViews {
     }
     if (!this.clients[client]!.balancer.healthAware) return;
     // Out of rotation either way: a health-aware balancer gains or loses it as an unhealthy host.
-    const updater = this.updaters[client]!;
-    if (discovered) {
-      this.one[0] = this.endpoint(client, instance, false);
-      updater.update(this.one, NO_IDS);
-    } else {
-      this.oneId[0] = instance;
-      updater.update(NO_ENDPOINTS, this.oneId);
-    }
-    this.notePanic(client);
-    this.onChange();
+    this.tell(client, instance, discovered, false);
   }
 
   /**
@@ -308,9 +299,14 @@ export class HealthViews {
     this.outOfRotation[instance]! += eligible ? -1 : 1;
     this.eligibleCount[client]! += eligible ? 1 : -1;
     if (eligible) this.since[client * this.n + instance] = this.now();
+    this.tell(client, instance, eligible || (this.clients[client]!.balancer.healthAware === true && this.isDiscovered(client, instance)), eligible);
+  }
+
+  /** Tells the client's balancer of one endpoint: in its set (with `healthy`) or out of it. */
+  private tell(client: number, instance: number, listed: boolean, healthy: boolean): void {
     const updater = this.updaters[client]!;
-    if (eligible || (this.clients[client]!.balancer.healthAware && this.isDiscovered(client, instance))) {
-      this.one[0] = this.endpoint(client, instance, eligible);
+    if (listed) {
+      this.one[0] = this.endpoint(client, instance, healthy);
       updater.update(this.one, NO_IDS);
     } else {
       this.oneId[0] = instance;
