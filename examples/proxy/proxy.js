@@ -13,6 +13,15 @@
  * to the balancer (onComplete), which latency-aware policies learn from. The proxy keeps the
  * load signal and the balancer only reads it, exactly as inside the simulator.
  *
+ * Backends come and go at run time (`setBackends`, or `--backends-file` re-read on SIGHUP), as
+ * discovery changes reach a sidecar: the balancer hears only what changed
+ * (`updateEndpoints(changed, removed)`, through `endpointUpdater` for balancers without it),
+ * and a removed backend's id is forgotten (`forgetEndpoints`), so that an address that comes
+ * back, or another one given the same id, is a new host to the balancer. Endpoint ids stay
+ * dense: a freed id is given to the next new backend, but never while a request sent to its
+ * previous holder is in flight (its response would be reported for the wrong host). This is
+ * the rule the simulator follows for pods in reused slots.
+ *
  * An example, deliberately small: loopback backends only (this is a lab tool, not an open
  * relay), no retries, no health checks, no TLS. It is bounded: at most `maxInFlight`
  * requests at once (503 beyond), a deadline per upstream request (504), and server timeouts.
@@ -20,12 +29,13 @@
  * Imports `meshsim/balancers`: inside this repository the package resolves to itself (after
  * `npm run build`); in your own service, after `npm install meshsim`, the same line works.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ActiveRequests, balancerConfig, balancerLabel, createBalancer } from 'meshsim/balancers';
+import { ActiveRequests, balancerConfig, balancerLabel, createBalancer, endpointUpdater } from 'meshsim/balancers';
 
 /**
  * @typedef {object} Backend
@@ -48,12 +58,20 @@ import { ActiveRequests, balancerConfig, balancerLabel, createBalancer } from 'm
  * @property {number[]} failed  errors, 5xx, timeouts and abandoned requests
  * @property {number} rejected  turned away with 503 (proxy full, or no endpoint)
  * @property {number[]} meanRttMs  mean round-trip time to each backend, as reported to onComplete (NaN if none)
+ * @property {string[]} addresses  the backends these arrays count, in the order first seen ("host:port")
+ * @property {number[]} ids  the endpoint id each backend has now, −1 once removed
+ *
+ * @typedef {object} BackendChanges
+ * @property {string[]} added  addresses new to the balancer
+ * @property {string[]} removed  addresses it no longer has
+ * @property {string[]} reweighted  addresses whose weight changed
  *
  * @typedef {object} RunningProxy
  * @property {number} port
  * @property {string} url
  * @property {string} label  the balancer's label, e.g. least_request(choices=2)
  * @property {() => ProxyStats} stats
+ * @property {(backends: (Backend | string)[]) => BackendChanges} setBackends  replaces the backend list (discovery's update)
  * @property {() => Promise<void>} close
  */
 
@@ -69,39 +87,98 @@ const HOP_BY_HOP = new Set([
  * @returns {Promise<RunningProxy>}
  */
 export async function startProxy(options) {
-  const backends = options.backends.map(parseBackend);
-  if (backends.length === 0) throw new Error('at least one backend is needed');
+  if (options.backends.length === 0) throw new Error('at least one backend is needed');
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 5000;
   const maxInFlight = options.maxInFlight ?? 256;
 
   // The same config schema as scenario files, so defaults and validation agree with the simulator.
   const config = balancerConfig.parse(options.balancer ?? { kind: 'least_request' });
   if (config.kind === 'module') throw new Error('plug-in modules: import the module and call its create() yourself');
-  const load = new ActiveRequests(backends.length);
+  const load = new ActiveRequests(options.backends.length);
   const now = () => performance.now();
   const balancer = createBalancer(config, { random: seededRandom(options.seed ?? 1), now, load, localZone: 'local' });
-  balancer.setEndpoints(backends.map((b, id) => ({ id, weight: b.weight ?? 1, zone: 'local' })));
+  const endpoints = endpointUpdater(balancer);
   // One pick context, reused: pick() reads only `key`.
   const context = { key: -1 };
 
   // Keep-alive connections to the backends; enough sockets that the agent never queues below maxInFlight.
   const agent = new http.Agent({ keepAlive: true, maxSockets: maxInFlight });
-  const sent = backends.map(() => 0);
-  const ok = backends.map(() => 0);
-  const failed = backends.map(() => 0);
-  const rttSum = backends.map(() => 0);
+  /** @typedef {{ address: string, backend: Backend, id: number, sent: number, ok: number, failed: number, rttSum: number }} Listed */
+  /** Every backend ever listed, in the order first seen (the stats' order); `id` −1 once removed. */
+  /** @type {Listed[]} */
+  const seen = [];
+  /** @type {Map<string, Listed>} */
+  const byAddress = new Map();
+  /** Endpoint id → its backend now. */
+  /** @type {(Listed | undefined)[]} */
+  const byId = [];
   let rejected = 0;
   let inFlight = 0;
+
+  /** The smallest free id no request is in flight on, skipping `exclude` (this update's removals). */
+  const freeId = (/** @type {Set<number>} */ exclude) => {
+    for (let id = 0; ; id++) if (byId[id] === undefined && !exclude.has(id) && load.active(id) === 0) return id;
+  };
+
+  /**
+   * Discovery's update: the balancer gets the added and reweighted endpoints and the removed
+   * ids in one call, then forgets the removed ones.
+   * @param {(Backend | string)[]} list
+   * @returns {BackendChanges}
+   */
+  function setBackends(list) {
+    const next = new Map(list.map(parseBackend).map((b) => [`${b.host}:${b.port}`, b]));
+    /** @type {BackendChanges} */
+    const changes = { added: [], removed: [], reweighted: [] };
+    /** @type {number[]} */
+    const removedIds = [];
+    for (const [address, entry] of byAddress) {
+      if (next.has(address)) continue;
+      removedIds.push(entry.id);
+      byId[entry.id] = undefined;
+      entry.id = -1;
+      byAddress.delete(address);
+      changes.removed.push(address);
+    }
+    /** @type {import('meshsim/balancers').Endpoint[]} */
+    const changed = [];
+    const exclude = new Set(removedIds);
+    for (const [address, backend] of next) {
+      let entry = byAddress.get(address);
+      if (entry !== undefined && (entry.backend.weight ?? 1) === (backend.weight ?? 1)) continue;
+      if (entry === undefined) {
+        const known = seen.find((s) => s.address === address);
+        entry = known ?? { address, backend, id: -1, sent: 0, ok: 0, failed: 0, rttSum: 0 };
+        if (known === undefined) seen.push(entry);
+        entry.id = freeId(exclude);
+        byId[entry.id] = entry;
+        byAddress.set(address, entry);
+        changes.added.push(address);
+      } else {
+        changes.reweighted.push(address);
+      }
+      entry.backend = backend;
+      changed.push({ id: entry.id, weight: backend.weight ?? 1, zone: 'local' });
+    }
+    if (changed.length > 0 || removedIds.length > 0) {
+      endpoints.update(changed, removedIds);
+      endpoints.forget(removedIds);
+    }
+    return changes;
+  }
+  endpoints.set([]);
+  setBackends(options.backends);
 
   const server = http.createServer((req, res) => {
     if (inFlight >= maxInFlight) return refuse(res, 503, 'proxy at capacity');
     context.key = options.keyHeader === undefined ? -1 : hashKey(req.headers[options.keyHeader.toLowerCase()]);
     const id = balancer.pick(context);
-    const backend = backends[id];
-    if (backend === undefined) return refuse(res, 503, 'no endpoint available');
+    const target = byId[id];
+    if (target === undefined) return refuse(res, 503, 'no endpoint available');
+    const backend = target.backend;
 
     inFlight++;
-    sent[id]++;
+    target.sent++;
     load.start(id);
     const started = now();
     /** @type {NodeJS.Timeout | undefined} */
@@ -113,11 +190,12 @@ export async function startProxy(options) {
       finished = true;
       clearTimeout(deadline);
       inFlight--;
-      if (success) ok[id]++;
-      else failed[id]++;
+      if (success) target.ok++;
+      else target.failed++;
       load.end(id);
       const rtt = now() - started;
-      rttSum[id] += rtt;
+      target.rttSum += rtt;
+      // The id is not reused while this request is in flight, so the report reaches the right host.
       balancer.onComplete?.(id, rtt, success);
     };
 
@@ -173,12 +251,15 @@ export async function startProxy(options) {
     url: `http://127.0.0.1:${port}`,
     label: balancerLabel(config),
     stats: () => ({
-      sent: [...sent],
-      ok: [...ok],
-      failed: [...failed],
+      sent: seen.map((s) => s.sent),
+      ok: seen.map((s) => s.ok),
+      failed: seen.map((s) => s.failed),
       rejected,
-      meanRttMs: rttSum.map((sum, id) => sum / ((ok[id] ?? 0) + (failed[id] ?? 0))),
+      meanRttMs: seen.map((s) => s.rttSum / (s.ok + s.failed)),
+      addresses: seen.map((s) => s.address),
+      ids: seen.map((s) => s.id),
     }),
+    setBackends,
     close: async () => {
       const closed = new Promise((resolve) => server.close(() => resolve(undefined)));
       server.closeAllConnections();
@@ -192,6 +273,22 @@ class UpstreamTimeout extends Error {
   constructor() {
     super('upstream timed out');
   }
+}
+
+/**
+ * A backends file: one `HOST:PORT [WEIGHT]` per line; blank lines and `#` comments are skipped.
+ * @param {string} text
+ * @returns {Backend[]}
+ */
+export function parseBackendsFile(text) {
+  return text.split('\n').flatMap((raw, i) => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') return [];
+    const [address = '', weight, ...rest] = line.split(/\s+/);
+    const backend = parseBackend(address);
+    if (rest.length > 0 || (weight !== undefined && !(Number(weight) > 0))) throw new Error(`line ${i + 1}: expected HOST:PORT [WEIGHT > 0], found "${line}"`);
+    return [weight === undefined ? backend : { ...backend, weight: Number(weight) }];
+  });
 }
 
 /**
@@ -274,25 +371,38 @@ export function seededRandom(seed) {
   return { next: () => ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992 };
 }
 
-// Run as a program: `node examples/proxy/proxy.js --backend HOST:PORT … [--balancer KIND or JSON config]`.
+// Run as a program: `node examples/proxy/proxy.js --backend HOST:PORT … [--backends-file FILE] [--balancer KIND or JSON config]`.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '8080' },
       backend: { type: 'string', multiple: true, default: [] },
+      'backends-file': { type: 'string' },
       balancer: { type: 'string', default: 'least_request' },
       seed: { type: 'string', default: '1' },
       'key-header': { type: 'string' },
     },
   });
+  const file = values['backends-file'];
+  /** The backends named on the command line, then those of the file as it is now. */
+  const listed = () => [...values.backend, ...(file === undefined ? [] : parseBackendsFile(readFileSync(file, 'utf8')))];
   const proxy = await startProxy({
-    backends: values.backend,
+    backends: listed(),
     balancer: values.balancer.startsWith('{') ? JSON.parse(values.balancer) : { kind: values.balancer },
     seed: Number(values.seed),
     port: Number(values.port),
     ...(values['key-header'] === undefined ? {} : { keyHeader: values['key-header'] }),
   });
-  process.stderr.write(`proxy on ${proxy.url} → ${values.backend.join(', ')}; Ctrl-C prints the split\n`);
+  process.stderr.write(`proxy on ${proxy.url} → ${proxy.stats().addresses.join(', ')}; Ctrl-C prints the split${file === undefined ? '' : `, SIGHUP re-reads ${file}`}\n`);
+  // Discovery by file: edit the file, then `kill -HUP <pid>`; only the changes reach the balancer.
+  process.on('SIGHUP', () => {
+    try {
+      const { added, removed, reweighted } = proxy.setBackends(listed());
+      process.stderr.write(`backends: +[${added.join(', ')}] -[${removed.join(', ')}] weight [${reweighted.join(', ')}]\n`);
+    } catch (error) {
+      process.stderr.write(`backends file not applied: ${/** @type {Error} */ (error).message}\n`);
+    }
+  });
   process.once('SIGINT', async () => {
     process.stderr.write(`${JSON.stringify(proxy.stats())}\n`);
     await proxy.close();

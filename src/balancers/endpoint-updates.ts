@@ -19,6 +19,8 @@ export interface EndpointUpdater {
   set(endpoints: readonly Endpoint[]): void;
   /** An incremental update (`updateEndpoints`' meaning, whatever the balancer implements). */
   update(changed: readonly Endpoint[], removed: readonly number[]): void;
+  /** Endpoints that left for good: `forgetEndpoints` where the balancer has it. */
+  forget(ids: readonly number[]): void;
   /** Whether the balancer takes updates itself (no O(n) copy per update). */
   readonly native: boolean;
 }
@@ -29,6 +31,7 @@ export function endpointUpdater(balancer: Balancer): EndpointUpdater {
       native: true,
       set: (endpoints) => balancer.setEndpoints(endpoints),
       update: (changed, removed) => balancer.updateEndpoints!(changed, removed),
+      forget: (ids) => balancer.forgetEndpoints?.(ids),
     };
   }
   let current: Endpoint[] = [];
@@ -45,5 +48,6 @@ export function endpointUpdater(balancer: Balancer): EndpointUpdater {
       // A copy: the balancer may keep the array it is given.
       balancer.setEndpoints([...current]);
     },
+    forget: (ids) => balancer.forgetEndpoints?.(ids),
   };
 }

@@ -109,6 +109,10 @@ export class LeastRequestBalancer implements Balancer {
     this.rebuild();
   }
 
+  forgetEndpoints(ids: readonly number[]): void {
+    this.slowStart?.forget(ids.filter((id) => this.slots.indexOf(id) < 0));
+  }
+
   /** What follows a change of the slots, whichever way they changed. */
   private rebuild(): void {
     const slots = this.slots;

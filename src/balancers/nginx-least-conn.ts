@@ -43,6 +43,10 @@ export class NginxLeastConnBalancer implements Balancer {
     this.peers.rebuild(ids, weights);
   }
 
+  forgetEndpoints(ids: readonly number[]): void {
+    this.peers.forget(ids);
+  }
+
   pick(_ctx: PickContext): number {
     const { peers, load } = this;
     const { ids, weights } = peers;

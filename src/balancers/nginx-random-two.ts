@@ -58,6 +58,10 @@ export class NginxRandomTwoBalancer implements Balancer {
     this.totalWeight = total;
   }
 
+  forgetEndpoints(ids: readonly number[]): void {
+    this.peers.forget(ids);
+  }
+
   pick(_ctx: PickContext): number {
     const { peers, load } = this;
     const { ids, weights } = peers;

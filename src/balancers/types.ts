@@ -108,6 +108,16 @@ export interface Balancer {
    * the set and calls `setEndpoints`.
    */
   updateEndpoints?(changed: readonly Endpoint[], removed: readonly number[]): void;
+  /**
+   * Optional: the endpoints with these ids have left for good (discovery removed them; the
+   * caller has already taken them out of the set). The balancer drops whatever it keeps per id
+   * across removals (NGINX's peer weights, Envoy slow start's first sighting), so that an
+   * endpoint given later with one of these ids is a new host, as Envoy builds a new host for
+   * an address that comes back. Ids still in the set are left alone. Removal alone (health, a
+   * caller that passes only healthy endpoints) does not forget: a peer NGINX has marked down
+   * keeps its fields. Balancers that keep nothing per removed id need not implement it.
+   */
+  forgetEndpoints?(ids: readonly number[]): void;
   /** Returns the id of the chosen endpoint, or -1 when there is none to choose. */
   pick(ctx: PickContext): number;
   /**

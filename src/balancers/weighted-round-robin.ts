@@ -74,6 +74,10 @@ export class WeightedRoundRobinBalancer implements Balancer {
     else this.scheduler.rebuild(n, this.seed);
   }
 
+  forgetEndpoints(ids: readonly number[]): void {
+    this.peers.forget(ids);
+  }
+
   pick(_ctx: PickContext): number {
     if (this.n === 0) return -1;
     const slot = this.smooth ? this.peers.roundRobin() : this.scheduler.pick();

@@ -423,6 +423,29 @@ export class OutlierDetector {
   }
 
   /**
+   * The host left the cluster (Envoy's member-update callback for `hosts_removed`): its
+   * monitor goes, and an ejection in force no longer counts in `ejections_active`. The index
+   * starts afresh, as the monitor of a new host would (no ejections, no backoff, no counts).
+   * Emits nothing: the caller has dropped the host.
+   */
+  forgetHost(host: number): void {
+    this.checkHost(host);
+    if (this.ejected[host] === 1) this.active--;
+    this.ejected[host] = 0;
+    this.consecutive5xxCount[host] = 0;
+    this.consecutiveGatewayCount[host] = 0;
+    this.backoffLevel[host] = 0;
+    this.ejections[host] = 0;
+    this.lastEjection[host] = Number.NaN;
+    this.lastUnejection[host] = Number.NaN;
+    this.jitterMs[host] = 0;
+    this.currentTotal[host] = 0;
+    this.currentSuccess[host] = 0;
+    this.lastTotal[host] = 0;
+    this.lastSuccess[host] = 0;
+  }
+
+  /**
    * Envoy's `ejectHost`: the percentage cap, the enforcement draw, then the ejection. Counts
    * the detection. The host must not be ejected already (a failed invariant throws).
    */

@@ -112,6 +112,80 @@ export interface ReplicationMetrics {
 
   /** Simulated time at the end of the run (ms). */
   simulatedTime: number;
+  /** Only for scenarios whose instances come and go (membership, discovery, autoscaling keys). */
+  membership?: MembershipMetrics;
+}
+
+/**
+ * Instances that join and leave (docs/discovery.md): requests that met a gone endpoint, how
+ * endpoint changes reached the clients, capacity, pods, the cold-start penalty, autoscaling.
+ * Counts are attempts after the warm-up; durations ms unless named in seconds.
+ */
+export interface MembershipMetrics {
+  sentToGone: {
+    total: number;
+    /** Refused: xDS had not removed the endpoint at the client yet (the termination race). */
+    staleEndpoint: number;
+    /** Refused: the client's DNS answer still listed the pod. */
+    dnsCache: number;
+    /** Refused: Envoy kept the host, dropped by discovery, while it passed health checks. */
+    retainedHealthy: number;
+    /** Reset: held by the pod at SIGKILL. */
+    killedInFlight: number;
+    /** Reset: held when the application exited at its drain timeout. */
+    drainCutOff: number;
+  };
+  /** Per (change, client): trigger (pod Ready, or deleted / gone) → applied; convergence per change: the slowest client. */
+  propagation: {
+    additionsP99: number;
+    additionsMax: number;
+    removalsP99: number;
+    removalsMax: number;
+    convergenceP99: number;
+    convergenceMax: number;
+    /** Endpoint changes every client applied. */
+    changes: number;
+    unconverged: number;
+  };
+  /** ∫ max(0, replicas − n(t)) dt in pod-seconds: n the Deployment's available pods, or per client those it routes to that accept connections (worst client). */
+  capacity: {
+    deploymentDeficit: number;
+    minAvailable: number;
+    clientDeficitMax: number;
+    minRoutable: number;
+  };
+  pods: {
+    created: number;
+    killed: number;
+    /** ∫ pods alive dt after the warm-up (s): the cost. */
+    podSeconds: number;
+    rollouts: number;
+    rolloutsCompleted: number;
+    maxRolloutDuration: number;
+  };
+  /** Response times (sent → response at the client) of attempts served by pods in their first `membership.coldWindow`, and of the others. */
+  coldStart: {
+    coldResponses: number;
+    warmResponses: number;
+    coldP50: number;
+    coldP99: number;
+    warmP50: number;
+    warmP99: number;
+    coldMean: number;
+    warmMean: number;
+  };
+  autoscaling?: {
+    /** Autoscaler syncs (HPA) or ticks (KPA). */
+    decisions: number;
+    /** Changes of the replicas. */
+    scaleEvents: number;
+    /** A scale-up after a scale-down or the reverse: flapping. */
+    directionFlips: number;
+    maxReplicas: number;
+    /** Scale-up decision → every client routes to at least the new replicas. */
+    meanScaleUpToRoutable: number;
+    maxScaleUpToRoutable: number;
+  };
 }
 
 /** An SLO verdict as numbers (summaries average them: `met` becomes the share of replications). */

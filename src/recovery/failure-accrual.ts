@@ -138,6 +138,18 @@ export class ConsecutiveFailureAccrual {
     return this.probeCount;
   }
 
+  /**
+   * The endpoint left (Linkerd drops the endpoint's stack with its accrual): the state starts
+   * afresh, available with no streak and no backoff, for whatever endpoint comes next.
+   */
+  forget(): void {
+    this.current = 'available';
+    this.streak = 0;
+    this.iteration = 0;
+    this.waitEnds = Infinity;
+    this.probeAdmitted = false;
+  }
+
   /** Applies a probation that is due at `now`; returns true if the state changed. */
   advance(now: number): boolean {
     checkTime(OWNER, now, this.lastTime);

@@ -2,13 +2,15 @@
  * Which charts a results folder gets. Each chart appears only when its data is there: latency
  * percentiles and requests per instance for a run or compare, latency and availability with
  * goodput versus the parameter for a sweep, the fault charts once runs produce detection
- * metrics, timeseries.csv and events.csv, and a chart of any one metric on request
+ * metrics, timeseries.csv and events.csv, pods over time when the time series has
+ * membership's columns, and a chart of any one metric on request
  * (`--metric`). Every chart gets the same strategy colours.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportInputs } from './inputs.js';
 import { detectRecoverRows, detectRecoverSpec } from './specs/detect-recover-times.js';
 import { faultTimeseriesData, faultTimeseriesSpec } from './specs/fault-timeseries.js';
+import { hasMembership, membershipTimeseriesData, membershipTimeseriesSpec } from './specs/membership-timeseries.js';
 import { latencyPercentileRows, latencyPercentilesSpec } from './specs/latency-percentiles.js';
 import {
   SERVED_PANELS,
@@ -46,6 +48,7 @@ export const CHART_NAMES = [
   'metric-by-strategy',
   'requests-per-instance',
   'fault-timeseries',
+  'membership-timeseries',
   'detect-recover-times',
 ] as const;
 
@@ -129,6 +132,15 @@ export function reportCharts(inputs: ReportInputs, options: ChartOptions = {}): 
       heading: 'Around the faults',
       caption: 'Latency, errors and instance states window by window; shaded spans are fault windows.',
       spec: faultTimeseriesSpec(faultTimeseriesData(inputs.timeseries, inputs.events ?? [], inputs.scenario), colors, context),
+    });
+  }
+
+  if (inputs.timeseries && hasMembership(inputs.timeseries)) {
+    charts.push({
+      name: 'membership-timeseries',
+      heading: 'Pods over time',
+      caption: 'Desired replicas, Ready pods and the range of endpoints the clients route to, window by window, with scale decisions; below, the attempts that met a pod already gone, by cause.',
+      spec: membershipTimeseriesSpec(membershipTimeseriesData(inputs.timeseries, inputs.events ?? []), colors, context),
     });
   }
 

@@ -14,6 +14,7 @@ import type { RunResult, StrategyResult } from '../analysis/types.js';
 import { readResultFolder, ResultFolderError } from '../output/result-folder.js';
 import { numberCell, parseCsv } from './csv.js';
 import type { EventRow, TimeseriesRow } from './specs/fault-timeseries.js';
+import { GONE_CAUSE_LABELS, type MembershipColumns } from './specs/membership-timeseries.js';
 import type { SweepCell, SweepParameter } from './specs/latency-vs-parameter.js';
 import type { InstanceAttributes } from './specs/requests-per-instance.js';
 
@@ -196,7 +197,9 @@ function readInstances(path: string): InstanceAttributes[] {
 function readTimeseries(path: string, defaultStrategy: string): TimeseriesRow[] {
   const { header, records } = parseCsv(readFileSync(path, 'utf8'));
   if (!header.includes('time')) throw new ReportInputError(`${path}: expected a \`time\` column, found ${header.join(', ') || 'none'}`);
+  const withMembership = header.includes('readyPods');
   return records.map((r) => ({
+    ...(withMembership && { membership: membershipColumns(r) }),
     strategy: strategyColumn(r) ?? defaultStrategy,
     replication: replicationCell(r),
     time: numberCell(r.time),
@@ -210,6 +213,17 @@ function readTimeseries(path: string, defaultStrategy: string): TimeseriesRow[] 
     unhealthy: numberCell(r.unhealthy),
     instancesUp: numberCell(r.instancesUp),
   }));
+}
+
+/** Membership's columns of a timeseries row; a cause's column absent (an older file) reads as 0. */
+function membershipColumns(r: Record<string, string | undefined>): MembershipColumns {
+  const gone = Object.fromEntries(
+    GONE_CAUSE_LABELS.map(([key]) => {
+      const count = numberCell(r[`gone${key[0]!.toUpperCase()}${key.slice(1)}`]);
+      return [key, Number.isFinite(count) ? count : 0];
+    }),
+  ) as MembershipColumns['gone'];
+  return { readyPods: numberCell(r.readyPods), desiredReplicas: numberCell(r.desiredReplicas), endpointsMin: numberCell(r.endpointsMin), endpointsMax: numberCell(r.endpointsMax), gone };
 }
 
 function readEvents(path: string, defaultStrategy: string): EventRow[] {

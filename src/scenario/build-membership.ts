@@ -102,19 +102,34 @@ export function membershipConfig(scenario: Scenario, rng: RngFactory): ServiceMe
   };
 }
 
+/**
+ * The scenario's membership changes in time order (file order at equal times), each as a call
+ * on the membership; a rollout with its own start-up time draws it from its own stream.
+ */
+export function membershipChanges(scenario: Scenario, rng: RngFactory): Array<{ readonly at: number; readonly apply: (world: ServiceMembership) => void }> {
+  const m = scenario.membership ?? DEFAULT_MEMBERSHIP;
+  return m.changes
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => a.c.at - b.c.at || a.i - b.i)
+    .map(({ c, i }) => ({
+      at: c.at,
+      apply: (world: ServiceMembership) => {
+        if (c.kind === 'scale') world.scale(c.at, c.replicas);
+        else if (c.kind === 'delete') world.deletePod(c.at, c.pod);
+        else world.rollout(c.at, c.startup === undefined ? undefined : podTemplate(m, rng, c.startup, `membership/startup/change-${i}`));
+      },
+    }));
+}
+
 /** Runs replication `replication` of the scenario's membership alone, until its duration. */
 export function runMembership(scenario: Scenario, replication = 0): MembershipReport {
   if (scenario.duration === undefined) throw new RangeError('runMembership: the scenario needs a `duration`');
   const rng = streamFactory(scenario.seed, replication);
-  const m = scenario.membership ?? DEFAULT_MEMBERSHIP;
   const world = new ServiceMembership(membershipConfig(scenario, rng), 0);
-  const changes = m.changes.map((c, i) => ({ c, i })).sort((a, b) => a.c.at - b.c.at || a.i - b.i);
-  for (const { c, i } of changes) {
-    if (c.at > scenario.duration) break;
-    advanceUntil(world, c.at);
-    if (c.kind === 'scale') world.scale(c.at, c.replicas);
-    else if (c.kind === 'delete') world.deletePod(c.at, c.pod);
-    else world.rollout(c.at, c.startup === undefined ? undefined : podTemplate(m, rng, c.startup, `membership/startup/change-${i}`));
+  for (const change of membershipChanges(scenario, rng)) {
+    if (change.at > scenario.duration) break;
+    advanceUntil(world, change.at);
+    change.apply(world);
   }
   advanceUntil(world, scenario.duration);
   return world.report();

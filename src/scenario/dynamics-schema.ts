@@ -65,6 +65,13 @@ export function dynamicsKeys<D extends z.ZodType>(distribution: D) {
       startup: delay('container running → accepting connections'),
       readiness: readiness.prefault({}),
       termination: termination.prefault({}),
+      coldStart: z
+        .strictObject({
+          slowdown: z.number().min(1).describe('service-time multiplier when the application starts listening'),
+          duration: positiveDuration.describe('the multiplier falls linearly to 1 over this long (a JIT warming up, caches filling)'),
+        })
+        .optional()
+        .describe('a new pod serves slowly at first; leave out for pods that are fast from the start'),
     })
     .describe('the pod template');
 
@@ -93,6 +100,7 @@ export function dynamicsKeys<D extends z.ZodType>(distribution: D) {
       strategy: strategy.prefault({ type: 'RollingUpdate' }),
       minReadySeconds: wholeSeconds('minReadySeconds').default(0),
       changes: z.array(change).default([]),
+      coldWindow: positiveDuration.default(60_000).describe('a pod counts as cold this long after it starts listening (membership.coldStart metrics)'),
     })
     .describe('the service as a Kubernetes Deployment whose pods come and go; service.instances is the initial replicas');
 
@@ -258,6 +266,7 @@ export function refineDynamicsKeys(s: DynamicsFields, ctx: z.RefinementCtx): voi
       message: `a probe timeout no longer than the period (${formatDuration(r.period)})`,
       path: ['membership', 'pod', 'readiness', 'timeout'],
       input: r.timeout,
+      params: { defaulted: formatDuration(r.timeout) },
     });
   }
   const d = s.discovery;

@@ -65,8 +65,11 @@ function describeIssue(issue: Issue, prefix: KeyPath, root: Schema, input: unkno
     case 'invalid_value':
       return report(choiceMessage(issue.values, value, present));
     case 'custom': {
-      const found = (issue.params as { found?: unknown } | undefined)?.found;
-      return report(`expected ${issue.message}, found ${typeof found === 'string' ? found : renderValue(value)}`);
+      const params = issue.params as { found?: unknown; defaulted?: unknown } | undefined;
+      const found = params?.found;
+      // A rule broken by a default the file leaves in place: say which value that was.
+      const defaulted = !present && typeof params?.defaulted === 'string' ? `nothing, so the default ${params.defaulted}` : undefined;
+      return report(`expected ${issue.message}, found ${typeof found === 'string' ? found : (defaulted ?? renderValue(value))}`);
     }
     case 'too_small':
     case 'too_big':

@@ -9,7 +9,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { YAMLError } from 'yaml';
 import { resolveBalancerModules } from './balancer-modules.js';
 import { loadDataFiles } from './data-files.js';
-import { NOT_YET_SIMULATED_MESSAGE, notYetSimulatedKeys } from './not-yet-simulated.js';
+import { notYetSimulated } from './not-yet-simulated.js';
 import { formatProblem, ScenarioError, sortProblems, type ScenarioProblem } from './errors.js';
 import { describeIssues, type KeyPath } from './issues.js';
 import { formatPath, renderValue } from './render-value.js';
@@ -141,7 +141,7 @@ function resolveRaw(original: unknown, context: ResolveContext): LoadedScenario 
   if (!parsed.success || problems.length > 0) throw new ScenarioError(sortProblems(problems, context.set));
 
   const scenario = parsed.data;
-  const gated = (context.allowUnsimulatedKeys ? [] : notYetSimulatedKeys(scenario)).map((key) => problemAt([key], NOT_YET_SIMULATED_MESSAGE, 'key'));
+  const gated = (context.allowUnsimulatedKeys ? [] : notYetSimulated(scenario)).map(({ path, message }) => problemAt(path, message, 'key'));
   if (gated.length > 0) throw new ScenarioError(gated);
   const files = { baseDir: context.baseDir, displayDir: context.displayDir, problemAt };
   const data = loadDataFiles(scenario, files);

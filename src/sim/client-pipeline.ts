@@ -141,6 +141,8 @@ export interface PipelineHooks {
 }
 
 export class ClientPipeline {
+  /** Membership's cold-start bookkeeping: every successful response, its instance, time and send time. */
+  observeResponse: ((instance: number, rtt: number, sentAt: number) => void) | null = null;
   readonly counters: AttemptCounters = { overflows: 0, meetingFailure: 0, retriesSent: 0, retriesRefused: 0, attemptsSent: 0, maxAttemptsPerRequest: 0 };
   private readonly timeout: number;
   /** Failure accrual needs to see picks (its probation admits exactly one). */
@@ -327,6 +329,7 @@ export class ClientPipeline {
       const client = this.clients[attempts.client[slot]!]!;
       client.load.end(instance);
       const ok = outcome === Outcome.Ok;
+      if (ok && this.observeResponse !== null) this.observeResponse(instance, now - attempts.sentAt[a]!, attempts.sentAt[a]!);
       if (client.wantsCompletions) client.balancer.onComplete!(instance, now - attempts.sentAt[a]!, ok);
       if (client.wantsReports) {
         client.balancer.onBackendReport!(instance, this.instances.loadReports!.report(instance, this.instances.busy[instance]!, now));

@@ -74,6 +74,9 @@ export class Detectors {
   // Linkerd failure accrual, per client × instance.
   private readonly accrual: ConsecutiveFailureAccrual[] | null;
   private readonly accrualAt: Float64Array;
+  // Membership: when each health-check session started (a result of a check sent before is dropped).
+  private readonly checkSentAt: Float64Array;
+  private readonly sessionAt: Float64Array;
   // Liveness.
   private readonly livenessFailures: Int32Array;
   private readonly livenessAt: Float64Array;
@@ -172,6 +175,39 @@ export class Detectors {
     this.heartbeatAt = new Float64Array(n).fill(NaN);
     this.livenessFailures = new Int32Array(n);
     this.livenessAt = new Float64Array(n).fill(NaN);
+    this.checkSentAt = new Float64Array(this.checks?.length ?? 0);
+    this.sessionAt = new Float64Array(this.checks?.length ?? 0).fill(-Infinity);
+  }
+
+  /**
+   * Membership: `client` dropped the host in `instance`, or a new pod there is joining it. To
+   * the client that is a new host, as Envoy builds a new host for an address that comes (back):
+   * its outlier monitor, failure accrual and health-check session (a per-client checker's) start
+   * afresh; a check already sent belongs to the old session and its result is dropped; what
+   * HealthViews and the balancer keep for the host goes too (HealthViews.forgetHost).
+   */
+  forgetHost(client: number, instance: number): void {
+    const now = this.sim.clock.now;
+    this.outlier?.[client]!.forgetHost(instance);
+    if (this.accrual !== null) {
+      const k = client * this.n + instance;
+      this.accrual[k]!.forget();
+      this.accrualAt[k] = NaN;
+    }
+    if (this.checks !== null && !this.central) this.newSession(client * this.n + instance, now);
+    const failed = this.checks === null ? false : this.checks[(this.central ? 0 : client) * this.n + instance]!.failed;
+    this.sim.health.forgetHost(client, instance, failed);
+  }
+
+  /** Membership: a new pod takes `instance`, which no client lists: the central checker's session and the kubelet's probe count start afresh. */
+  newPod(instance: number): void {
+    if (this.checks !== null && this.central) this.newSession(instance, this.sim.clock.now);
+    this.livenessFailures[instance] = 0;
+  }
+
+  private newSession(k: number, now: number): void {
+    this.checks![k] = new ActiveHealthCheck(this.checkConfig!);
+    this.sessionAt[k] = now;
   }
 
   /** Schedules every detector's first event. */
@@ -225,6 +261,8 @@ export class Detectors {
 
   /** An attempt to `instance` ended at `client` with `outcome`: outlier detection counts it. */
   observeOutcome(client: number, instance: number, outcome: Outcome, now: number): void {
+    // An attempt that ends after its host left the client (membership) reaches no monitor (Envoy's is gone).
+    if (!this.sim.health.isDiscovered(client, instance)) return;
     if (this.outlier !== null) {
       const events = this.outlier[client]!.recordResponse(instance, outlierOutcome(outcome), now);
       if (events.length > 0) this.applyOutlierEvents(client, events);
@@ -323,6 +361,7 @@ export class Detectors {
     const i = k % this.n;
     const now = this.sim.clock.now;
     const config = this.checkConfig!;
+    this.checkSentAt[k] = now;
     if (this.sim.hung[i] === 1 || this.sim.controlCut[i] === 1) {
       this.sim.schedule(now + config.timeout, this.EV_CHECK_TIMEOUT, k);
     } else if (this.sim.state[i] !== UP) {
@@ -336,6 +375,12 @@ export class Detectors {
 
   private checkResult(k: number, result: 'success' | 'network' | 'timeout'): void {
     const check = this.checks![k]!;
+    if (this.checkSentAt[k]! < this.sessionAt[k]! || (!this.central && !this.sim.health.isDiscovered(Math.floor(k / this.n), k % this.n))) {
+      // Sent to the host before it became a new one, or to no host this client knows (membership):
+      // Envoy has no session for either.
+      this.sim.schedule(this.sim.clock.now + check.nextDelay(this.checkRandom!), this.EV_CHECK_SEND, k);
+      return;
+    }
     const wasFailed = check.failed;
     check.onResult(result);
     const i = k % this.n;

@@ -17,5 +17,6 @@ export const EV_FAULT_END = 7; // target: episode
 export const EV_RESTART = 8; // target: instance (the supervisor starts it)
 export const EV_STARTED = 9; // target: instance (startup finished)
 export const EV_CRASHLOOP = 10; // target: instance (a crash-looping process dies again)
+export const EV_MEMBERSHIP = 11; // target: unused (DynamicMembership: pods, discovery, autoscaling; background)
 /** Kinds from this one on belong to Detectors (background events). */
-export const FIRST_DETECTOR_EVENT = 11;
+export const FIRST_DETECTOR_EVENT = 12;

@@ -57,6 +57,10 @@ export function runsOnFastPath(scenario: Scenario, options: SimulationOptions): 
     scenario.heartbeat === undefined &&
     scenario.outlierDetection === undefined &&
     scenario.liveness === undefined &&
+    // Instances that come and go take the full simulation (DynamicMembership).
+    scenario.membership === undefined &&
+    scenario.discovery === undefined &&
+    scenario.autoscaling === undefined &&
     options.recordEvents !== true &&
     options.recordTimeSeries !== true &&
     options.onPick === undefined &&

@@ -169,7 +169,7 @@ export class FaultInjection {
         }
         break;
       case 'slow':
-        instances.slowFactor[i] = episode.parameter;
+        instances.setFaultSlowdown(i, episode.parameter);
         this.episodeFault[id] = this.tracker.faultStarted(now, i, 'slow', `factor=${episode.parameter}`);
         break;
       case 'errors':
@@ -201,7 +201,7 @@ export class FaultInjection {
         if (instances.hung[i] === 1) this.resume(i);
         break;
       case 'slow':
-        instances.slowFactor[i] = 1;
+        instances.setFaultSlowdown(i, 1);
         break;
       case 'errors':
         instances.errorRate[i] = 0;

@@ -37,7 +37,23 @@ export type EventKind =
   | 'accrual_closed'
   | 'panic_enter'
   | 'panic_exit'
-  | 'recovered';
+  | 'recovered'
+  // Membership (issue 13): pods, a client applying an endpoint update, scale decisions.
+  | 'pod_created'
+  | 'pod_listening'
+  | 'pod_ready'
+  | 'pod_unready'
+  | 'pod_deleting'
+  | 'pod_sigterm'
+  | 'pod_exited'
+  | 'pod_killed'
+  | 'rollout_started'
+  | 'rollout_complete'
+  | 'endpoints_applied'
+  | 'scale'
+  | 'hpa_sync'
+  | 'kpa_panic_enter'
+  | 'kpa_panic_exit';
 
 export interface SimEvent {
   readonly time: number;

@@ -34,6 +34,18 @@ export interface ViewClient {
 const HC_FAILED = 1;
 const EJECTED = 2;
 const ACCRUED = 4;
+/** Membership: the client's discovery does not list the instance (not in its balancer at all). */
+const NOT_DISCOVERED = 8;
+
+/** With membership: who else hears of health-check verdicts, and which instances hold a live pod. */
+export interface MembershipView {
+  /** Instances that exist at the start (the first `live`); the others are undiscovered everywhere. */
+  readonly live: number;
+  /** Whether instance `i` holds a pod that has not ended (a detection of a gone one is no false positive). */
+  present(i: number): boolean;
+  /** A health check changed its verdict on `instance` for `client` (Envoy's removal × health matrix). */
+  healthChecked(client: number, instance: number, healthy: boolean): void;
+}
 
 const NO_IDS: readonly number[] = [];
 const NO_ENDPOINTS: readonly Endpoint[] = [];
@@ -51,6 +63,8 @@ export class HealthViews {
   /** Per instance: clients whose outlier detector ejected it, whose health check failed it. */
   private readonly ejectedBy: Int32Array;
   private readonly failedBy: Int32Array;
+  /** Per instance: whether it holds a pod (always, without membership); only those are counted below. */
+  private readonly present: Uint8Array;
   /** Instances ejected by some client; unhealthy for some client or suspected. */
   private ejectedInstances = 0;
   private unhealthyInstances = 0;
@@ -71,6 +85,7 @@ export class HealthViews {
     private readonly now: () => number,
     /** Called after any client's view changed (the time series samples the cluster then). */
     private readonly onChange: () => void = () => {},
+    private readonly membership: MembershipView | null = null,
   ) {
     const n = scenario.service.instances;
     this.n = n;
@@ -82,6 +97,7 @@ export class HealthViews {
     this.ejectedBy = new Int32Array(n);
     this.failedBy = new Int32Array(n);
     this.eligibleCount = new Int32Array(c).fill(n);
+    this.present = new Uint8Array(n).fill(1, 0, membership === null ? n : membership.live);
     this.panic = new Uint8Array(c);
     this.updaters = clients.map((client) => endpointUpdater(client.balancer as Balancer));
     this.base = endpointsOf(instanceConfigs(scenario));
@@ -90,8 +106,18 @@ export class HealthViews {
       this.reasons.fill(HC_FAILED);
       this.outOfRotation.fill(c);
       this.failedBy.fill(c);
-      this.unhealthyInstances = n;
+      this.unhealthyInstances = membership === null ? n : membership.live;
       this.eligibleCount.fill(0);
+    }
+    if (membership !== null) {
+      const live = membership.live;
+      for (let client = 0; client < c; client++) {
+        for (let i = live; i < n; i++) this.reasons[client * n + i]! |= NOT_DISCOVERED;
+      }
+      if (scenario.healthCheck === undefined) {
+        this.outOfRotation.fill(c, live);
+        this.eligibleCount.fill(live);
+      }
     }
   }
 
@@ -102,7 +128,7 @@ export class HealthViews {
       const endpoints: Endpoint[] = [];
       for (let i = 0; i < this.n; i++) {
         const healthy = this.isEligible(c, i);
-        if (healthy || client.balancer.healthAware) endpoints.push(this.endpoint(c, i, healthy));
+        if (healthy || (client.balancer.healthAware && this.isDiscovered(c, i))) endpoints.push(this.endpoint(c, i, healthy));
       }
       this.updaters[c]!.set(endpoints);
       this.notePanic(c);
@@ -112,6 +138,79 @@ export class HealthViews {
 
   isEligible(client: number, instance: number): boolean {
     return this.reasons[client * this.n + instance] === 0 && this.suspected[instance] === 0;
+  }
+
+  /** Whether the client's active health check (or the central one) passes `instance`. */
+  isHealthChecked(client: number, instance: number): boolean {
+    return (this.reasons[client * this.n + instance]! & HC_FAILED) === 0;
+  }
+
+  /** The fewest instances any client has in rotation. */
+  minInRotation(): number {
+    let min = Infinity;
+    for (const count of this.eligibleCount) min = Math.min(min, count);
+    return min;
+  }
+
+  /** The most instances any client has in rotation. */
+  maxInRotation(): number {
+    let max = 0;
+    for (const count of this.eligibleCount) max = Math.max(max, count);
+    return max;
+  }
+
+  /** Whether the client's discovery lists `instance` (always, without membership). */
+  isDiscovered(client: number, instance: number): boolean {
+    return (this.reasons[client * this.n + instance]! & NOT_DISCOVERED) === 0;
+  }
+
+  /**
+   * Membership: the client's discovery added (or dropped) `instance`. A dropped instance leaves
+   * the client's balancer altogether, health-aware or not (it no longer counts towards panic).
+   */
+  setDiscovered(client: number, instance: number, discovered: boolean): void {
+    const k = client * this.n + instance;
+    const before = this.reasons[k]!;
+    if (((before & NOT_DISCOVERED) === 0) === discovered) return;
+    const after = before ^ NOT_DISCOVERED;
+    this.reasons[k] = after;
+    if (this.suspected[instance] === 0 && (before === 0) !== (after === 0)) {
+      this.changed(client, instance, after === 0);
+      return;
+    }
+    if (!this.clients[client]!.balancer.healthAware) return;
+    // Out of rotation either way: a health-aware balancer gains or loses it as an unhealthy host.
+    this.tell(client, instance, discovered, false);
+  }
+
+  /**
+   * Membership: the client no longer knows the host in `instance` (its discovery dropped it,
+   * or a new pod there is joining it). The reasons it had the host out of rotation go (health
+   * check, ejection, accrual), and with them the counts; the health-check verdict becomes
+   * `hcFailed` (the new session's: Envoy's new hosts start failed); and the balancer forgets
+   * the id (Balancer.forgetEndpoints). The client does not discover the instance, so its
+   * rotation and its balancer's set do not change.
+   */
+  forgetHost(client: number, instance: number, hcFailed: boolean): void {
+    const k = client * this.n + instance;
+    const before = this.reasons[k]!;
+    if ((before & NOT_DISCOVERED) === 0) throw new Error(`internal error: client ${client} forgets instance ${instance}, which it still discovers`);
+    const after = NOT_DISCOVERED | (hcFailed ? HC_FAILED : 0);
+    if ((before & EJECTED) !== 0) this.countEjected(instance, -1);
+    if ((before & HC_FAILED) !== (after & HC_FAILED)) this.countFailed(instance, hcFailed ? 1 : -1);
+    this.reasons[k] = after;
+    this.since[k] = NaN;
+    this.oneId[0] = instance;
+    this.updaters[client]!.forget(this.oneId);
+  }
+
+  /** Membership: a pod now holds `instance` (created), or no longer (ended); the counts cover held instances only. */
+  setPresent(instance: number, present: boolean): void {
+    if ((this.present[instance] === 1) === present) return;
+    this.present[instance] = present ? 1 : 0;
+    const delta = present ? 1 : -1;
+    if (this.ejectedBy[instance]! > 0) this.ejectedInstances += delta;
+    if (this.failedBy[instance]! > 0 || this.suspected[instance] === 1) this.unhealthyInstances += delta;
   }
 
   /**
@@ -155,7 +254,7 @@ export class HealthViews {
   setSuspected(instance: number, suspected: boolean, cause: string): void {
     if ((this.suspected[instance] === 1) === suspected) return;
     this.suspected[instance] = suspected ? 1 : 0;
-    if (this.failedBy[instance] === 0) this.unhealthyInstances += suspected ? 1 : -1;
+    if (this.failedBy[instance] === 0 && this.present[instance] === 1) this.unhealthyInstances += suspected ? 1 : -1;
     this.tracker.log(this.now(), suspected ? 'suspected' : 'unsuspected', instance, -1, cause);
     if (suspected) this.tracker.detected(this.now(), instance);
     // Only the clients with no reason of their own see the instance come or go.
@@ -179,19 +278,20 @@ export class HealthViews {
     if (reason === EJECTED) this.countEjected(instance, value ? 1 : -1);
     else if (reason === HC_FAILED) this.countFailed(instance, value ? 1 : -1);
     this.tracker.log(this.now(), kind, instance, logAs, cause);
-    if (value) this.tracker.detected(this.now(), instance);
+    if (value && (this.membership === null || this.membership.present(instance))) this.tracker.detected(this.now(), instance);
     if ((before === 0) !== (after === 0) && this.suspected[instance] === 0) this.changed(client, instance, after === 0);
+    if (reason === HC_FAILED && this.membership !== null) this.membership.healthChecked(client, instance, !value);
     if (!value) this.checkRecovered(instance);
   }
 
   private countEjected(instance: number, delta: 1 | -1): void {
     const count = (this.ejectedBy[instance]! += delta);
-    if (count === (delta > 0 ? 1 : 0)) this.ejectedInstances += delta;
+    if (count === (delta > 0 ? 1 : 0) && this.present[instance] === 1) this.ejectedInstances += delta;
   }
 
   private countFailed(instance: number, delta: 1 | -1): void {
     const count = (this.failedBy[instance]! += delta);
-    if (count === (delta > 0 ? 1 : 0) && this.suspected[instance] === 0) this.unhealthyInstances += delta;
+    if (count === (delta > 0 ? 1 : 0) && this.suspected[instance] === 0 && this.present[instance] === 1) this.unhealthyInstances += delta;
   }
 
   /** `instance` came into (or left) the client's rotation: tell its balancer that one endpoint. */
@@ -199,9 +299,14 @@ export class HealthViews {
     this.outOfRotation[instance]! += eligible ? -1 : 1;
     this.eligibleCount[client]! += eligible ? 1 : -1;
     if (eligible) this.since[client * this.n + instance] = this.now();
+    this.tell(client, instance, eligible || (this.clients[client]!.balancer.healthAware === true && this.isDiscovered(client, instance)), eligible);
+  }
+
+  /** Tells the client's balancer of one endpoint: in its set (with `healthy`) or out of it. */
+  private tell(client: number, instance: number, listed: boolean, healthy: boolean): void {
     const updater = this.updaters[client]!;
-    if (eligible || this.clients[client]!.balancer.healthAware) {
-      this.one[0] = this.endpoint(client, instance, eligible);
+    if (listed) {
+      this.one[0] = this.endpoint(client, instance, healthy);
       updater.update(this.one, NO_IDS);
     } else {
       this.oneId[0] = instance;

@@ -32,10 +32,32 @@ import { Outcome } from './outcome.js';
 export const UP = 0;
 export const DOWN = 1; // crashed, waiting for the supervisor
 export const STARTING = 2;
+/** Membership: SIGTERM closed the listener; requests held are still served (drain). */
+export const CLOSED = 3;
+/** Membership: no process in this slot (not created yet, or exited / killed). */
+export const GONE = 4;
+
+/**
+ * What membership (DynamicMembership) hears from the instances: a refused attempt, and a
+ * closed instance that has just finished its last request.
+ */
+export interface MembershipHooks {
+  /** Attempt `a` met `instance` in state CLOSED or GONE: connection refused. */
+  refused(a: number, instance: number): void;
+  /** A CLOSED instance holds no request any more. */
+  drained(instance: number): void;
+}
 
 /** Where a response goes once it reaches the client (ClientPipeline.receive). */
 export interface ResponseSink {
   receive(a: number): void;
+}
+
+/** Per instance: busy server-ms, Σ departures − Σ arrivals (ms), completions. */
+export interface InstanceUsageCounters {
+  readonly busyMs: Float64Array;
+  readonly flow: Float64Array;
+  readonly completions: Float64Array;
 }
 
 export class Instances {
@@ -61,7 +83,10 @@ export class Instances {
   readonly hung: Uint8Array;
   readonly controlCut: Uint8Array;
   readonly dataCut: Uint8Array;
+  /** Service-time multiplier: a `slow` fault's factor × a cold pod's warm-up factor (read per attempt). */
   readonly slowFactor: Float64Array;
+  private readonly faultSlowdown: Float64Array;
+  private readonly warmupSlowdown: Float64Array;
   readonly errorRate: Float64Array;
   /** Changes at every crash, start, hang and resume: service completions from before are void. */
   private readonly epoch: Int32Array;
@@ -72,6 +97,9 @@ export class Instances {
   /** JIQ: idle instances announce themselves to a random client's balancer; null when none listens. */
   private readonly idleAnnouncements: RngStream | null;
   private sink: ResponseSink | null = null;
+  private membership: MembershipHooks | null = null;
+  /** Counters the autoscalers read; null unless a run autoscales. */
+  private usage: InstanceUsageCounters | null = null;
 
   constructor(
     scenario: Scenario,
@@ -81,7 +109,10 @@ export class Instances {
     private readonly errorStream: RngStream,
     private readonly balancers: readonly Balancer[],
     idleAnnouncements: RngStream | null,
+    /** With membership: only the first `live` instances exist at the start, the others are GONE. */
+    live: number = scenario.service.instances,
   ) {
+    const dynamic = live < scenario.service.instances;
     const service = scenario.service;
     const n = service.instances;
     this.count = n;
@@ -93,17 +124,20 @@ export class Instances {
     this.work = new Float64Array(n);
     this.waiting = Array.from({ length: n }, () => new IntFifo(16));
     this.trackServers =
+      dynamic ||
       scenario.liveness !== undefined ||
       scenario.faults.some((f) => f.kind !== 'slow' && f.kind !== 'errors' && f.kind !== 'partition' && !(f.kind === 'random' && (f.mode === 'slow' || f.mode === 'errors')));
     this.servers = new Int32Array(this.trackServers ? n * this.concurrency : 0).fill(-1);
-    this.state = new Uint8Array(n);
+    this.state = new Uint8Array(n).fill(GONE, live);
     this.hung = new Uint8Array(n);
     this.controlCut = new Uint8Array(n);
     this.dataCut = new Uint8Array(n);
     this.slowFactor = new Float64Array(n).fill(1);
+    this.faultSlowdown = new Float64Array(n).fill(1);
+    this.warmupSlowdown = new Float64Array(n).fill(1);
     this.errorRate = new Float64Array(n);
     this.epoch = new Int32Array(n);
-    this.servingCount = n;
+    this.servingCount = live;
     this.loadReports = balancers.some((b) => typeof b.onBackendReport === 'function') ? new InstanceLoadReports(n, this.concurrency) : null;
     this.idleAnnouncements = idleAnnouncements;
   }
@@ -111,6 +145,12 @@ export class Instances {
   /** Where responses go (the client pipeline, built after the instances). */
   connect(sink: ResponseSink): void {
     this.sink = sink;
+  }
+
+  /** Membership's hooks (runs whose instances come and go), and the autoscalers' counters. */
+  connectMembership(hooks: MembershipHooks, usage: InstanceUsageCounters | null): void {
+    this.membership = hooks;
+    this.usage = usage;
   }
 
   isServing(i: number): boolean {
@@ -121,14 +161,17 @@ export class Instances {
   reach(a: number): void {
     const instance = this.table.instance[a]!;
     if (this.state[instance] !== UP) {
+      if (this.state[instance]! >= CLOSED) this.membership!.refused(a, instance);
       this.respond(a, Outcome.Refused);
     } else if (this.dataCut[instance] === 1) {
       this.dropAttempt(a);
     } else if (this.busy[instance]! < this.concurrency && this.hung[instance] === 0) {
       this.loadReports?.busyChanged(instance, this.busy[instance]!, this.clock.now);
+      if (this.usage !== null) this.usage.flow[instance]! -= this.clock.now;
       this.busy[instance]!++;
       this.startService(a, instance);
     } else if (this.waiting[instance]!.length < this.queueLimit) {
+      if (this.usage !== null) this.usage.flow[instance]! -= this.clock.now;
       this.waiting[instance]!.push(a);
     } else {
       this.respond(a, Outcome.Rejected);
@@ -149,6 +192,7 @@ export class Instances {
     const end = this.clock.now + work;
     const request = attempts.request[a]!;
     if (attempts.generation[request] === attempts.requestGeneration[a] && attempts.counted[request] === 1) this.work[instance]! += work;
+    if (this.usage !== null) this.usage.busyMs[instance]! += work;
     attempts.serviceEnd[a] = end;
     attempts.completionScheduled(a);
     this.queue.push(end, EV_DONE, a);
@@ -166,6 +210,10 @@ export class Instances {
       this.served[instance]!++;
     }
     this.loadReports?.completed(instance, this.busy[instance]!, this.clock.now);
+    if (this.usage !== null) {
+      this.usage.flow[instance]! += this.clock.now;
+      this.usage.completions[instance]!++;
+    }
     this.startNextOrIdle(instance);
     const rate = this.errorRate[instance]!;
     this.respond(a, rate > 0 && this.errorStream.next() < rate ? Outcome.Error5xx : Outcome.Ok);
@@ -186,7 +234,8 @@ export class Instances {
     if (waiting.length > 0 && this.hung[instance] === 0) {
       this.startService(waiting.shift(), instance);
     } else if (--this.busy[instance]! === 0) {
-      this.announceIdle(instance);
+      if (this.state[instance] === CLOSED) this.membership!.drained(instance);
+      else this.announceIdle(instance);
     }
   }
 
@@ -218,8 +267,14 @@ export class Instances {
   crash(i: number): void {
     this.state[i] = DOWN;
     if (this.hung[i] === 0) this.servingCount--;
-    this.epoch[i]!++;
     this.hung[i] = 0;
+    this.resetHeld(i);
+  }
+
+  /** Every attempt instance `i` holds (in service or queued) is reset. */
+  private resetHeld(i: number): void {
+    this.epoch[i]!++;
+    if (this.usage !== null) this.usage.flow[i]! += this.clock.now * (this.busy[i]! + this.waiting[i]!.length);
     const servers = this.servers;
     const base = i * this.concurrency;
     for (let k = 0; k < this.concurrency; k++) {
@@ -232,6 +287,55 @@ export class Instances {
     const waiting = this.waiting[i]!;
     while (waiting.length > 0) this.respond(waiting.shift(), Outcome.Reset);
     this.busy[i] = 0;
+  }
+
+  /** Whether instance `i` holds any attempt (in service or queued). */
+  holdsAny(i: number): boolean {
+    return this.busy[i]! > 0 || this.waiting[i]!.length > 0;
+  }
+
+  /** Membership: a pod's application is listening in slot `i` (a fresh process, idle). */
+  markListening(i: number): void {
+    this.setWarmupSlowdown(i, 1);
+    this.epoch[i]!++;
+    this.state[i] = UP;
+    this.servingCount++;
+  }
+
+  /** Membership: SIGTERM; the listener closes, requests held go on. Whether it holds any. */
+  closeListener(i: number): boolean {
+    if (this.state[i] === UP && this.hung[i] === 0) this.servingCount--;
+    this.state[i] = CLOSED;
+    return this.busy[i]! > 0 || this.waiting[i]!.length > 0;
+  }
+
+  /**
+   * Membership: the process in slot `i` ended (exit or SIGKILL); every request it still holds
+   * is reset. Returns how many.
+   */
+  terminate(i: number): number {
+    const held = this.busy[i]! + this.waiting[i]!.length;
+    if (this.state[i] === UP && this.hung[i] === 0) this.servingCount--;
+    this.hung[i] = 0;
+    this.state[i] = GONE;
+    this.resetHeld(i);
+    return held;
+  }
+
+  /**
+   * A `slow` fault on instance `i` (1 when it ends). It composes with a cold pod's warm-up by
+   * multiplication: both stretch the same service time, independently (a throttled CPU slows a
+   * JIT-warming process as much as a warm one).
+   */
+  setFaultSlowdown(i: number, factor: number): void {
+    this.faultSlowdown[i] = factor;
+    this.slowFactor[i] = factor * this.warmupSlowdown[i]!;
+  }
+
+  /** Membership: the warm-up factor of the pod in slot `i` (1 once warm). */
+  setWarmupSlowdown(i: number, factor: number): void {
+    this.warmupSlowdown[i] = factor;
+    this.slowFactor[i] = this.faultSlowdown[i]! * factor;
   }
 
   markStarting(i: number): void {

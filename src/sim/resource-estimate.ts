@@ -14,6 +14,12 @@
  * healthy at the start: clients × instances of them, each a sorted-list splice for balancers
  * that take updates (updatesIncrementally) or a whole O(instances) rebuild for the others
  * (clients × instances², in event-equivalents of time).
+ * With membership (pods that come and go), the per-instance work and memory are over the
+ * instance slots (slotCount), and the membership events are counted too: every pod's life
+ * (about POD_TRANSITIONS changes, each a membership event and an endpoint update applied by
+ * every client), its readiness probes, DNS refreshes per client, and the autoscaler's syncs
+ * and metric scrapes. The pods a run sees are the initial ones, a set per rollout, what scale
+ * changes add, and for an autoscaler a full turnover of the slots per stabilisation window.
  * Retries are counted at their worst (every attempt made), so the figure is an upper bound.
  *
  * Memory is the peak of one simulation (per-instance, per-client and per-(client, instance)
@@ -32,6 +38,7 @@ import type { KeyPath } from '../scenario/issues.js';
 import type { Scenario } from '../scenario/schema.js';
 import { totalCapacity } from '../scenario/warnings.js';
 import { needsLatency, scenarioSlo, stepsOver } from '../slo/plan.js';
+import { hasDynamicMembership, slotCount } from './dynamic-membership.js';
 import { runsOnFastPath } from './fast-simulation.js';
 
 /** One contribution to the estimate, with the scenario key that drives it. */
@@ -80,6 +87,9 @@ const BYTES = {
   window: 260,
   resultPerInstance: 130,
   resultPerSimulation: 8_000,
+  // Membership: per pod over the run (its models, events and propagation records), per client × slot (the sidecar's view).
+  pod: 1_000,
+  membershipPair: 150,
   maglevEntry: 8,
   ringEntry: 16,
   // Five counters per step, in arrays that grow by doubling; a step's latencies, a few octaves of 512 B.
@@ -88,6 +98,8 @@ const BYTES = {
 } as const;
 
 const EVENTS_PER_ATTEMPT = 4;
+/** A pod's changes that reach the clients: created, listening, ready, deleting, SIGTERM, exit (and a spare). */
+const POD_TRANSITIONS = 7;
 /** The time of one endpoint copied in an endpoint-list rebuild, in events (measured: 3.75 µs against 0.33 µs). */
 const ENDPOINT_COPY_EVENTS = 10;
 /**
@@ -106,7 +118,7 @@ export function estimateScenario(scenario: Scenario, strategies: readonly Balanc
     {
       path: ['replications'],
       what: 'results of every replication',
-      amount: simulations * (BYTES.resultPerSimulation + scenario.service.instances * BYTES.resultPerInstance),
+      amount: simulations * (BYTES.resultPerSimulation + instanceSlots(scenario).n * BYTES.resultPerInstance),
     },
     ...memory.recorded.map((d) => ({ ...d, what: `${d.what} of every replication`, amount: d.amount * simulations })),
   ];
@@ -207,8 +219,66 @@ function countUpTo(sorted: readonly number[], limit: number): number {
   return lo;
 }
 
+/**
+ * The instances a simulation holds: the scenario's, or with membership its instance slots, and
+ * the key that sizes them.
+ */
+function instanceSlots(s: Scenario): { n: number; path: KeyPath } {
+  if (!hasDynamicMembership(s)) return { n: s.service.instances, path: ['service', 'instances'] };
+  const a = s.autoscaling;
+  const path: KeyPath = a?.kind === 'hpa' ? ['autoscaling', 'maxReplicas'] : a?.kind === 'kpa' ? ['autoscaling', 'maxScale'] : ['service', 'instances'];
+  return { n: slotCount(s), path };
+}
+
+/** The pods a run sees (see the module header), and the key that drives them. */
+function podsOverRun(s: Scenario, span: number): { pods: number; path: KeyPath } {
+  const { n: slots, path: slotsPath } = instanceSlots(s);
+  const a = s.autoscaling;
+  const changes = s.membership?.changes ?? [];
+  let pods = s.service.instances;
+  let replicas = s.service.instances;
+  for (const c of changes) {
+    if (c.kind === 'rollout') pods += replicas + 1;
+    else if (c.kind === 'scale') {
+      pods += Math.max(0, c.replicas - replicas);
+      replicas = c.replicas;
+    } else pods += 1;
+  }
+  if (a !== undefined) {
+    const window = a.kind === 'hpa' ? (a.behavior?.scaleDown?.stabilizationWindow ?? 300_000) : a.stableWindow;
+    pods += (slots * span) / Math.max(window, 1000);
+  }
+  return { pods, path: a !== undefined ? slotsPath : changes.length > 0 ? ['membership', 'changes'] : ['service', 'instances'] };
+}
+
+/** What membership adds to one simulation's events (none without it). */
+function membershipEvents(s: Scenario, span: number, blame: (own: KeyPath) => KeyPath): EstimateDriver[] {
+  if (!hasDynamicMembership(s)) return [];
+  const { n: slots } = instanceSlots(s);
+  const clients = s.clients.count;
+  const m = s.membership;
+  const a = s.autoscaling;
+  const d = s.discovery;
+  const drivers: EstimateDriver[] = [];
+  const { pods, path: podPath } = podsOverRun(s, span);
+  drivers.push({ path: podPath, what: 'pod changes and endpoint updates', amount: pods * POD_TRANSITIONS * (1 + clients) });
+  const period = m?.pod.readiness.period ?? 10_000;
+  drivers.push({ path: blame(['membership', 'pod', 'readiness', 'period']), what: 'readiness probes', amount: (slots * span) / period });
+  if (d?.kind === 'dns') {
+    const refresh = d.client.kind === 'strict-dns' ? d.client.refreshRate : d.client.ttl;
+    drivers.push({ path: blame(['discovery', 'client']), what: 'DNS refreshes', amount: (clients * span) / Math.max(refresh, 1) });
+  }
+  if (a?.kind === 'hpa') {
+    const scrapes = (a.metrics.length * span) / a.metricsResolution;
+    drivers.push({ path: blame(['autoscaling', 'syncPeriod']), what: 'autoscaler syncs and scrapes', amount: span / a.syncPeriod + scrapes });
+  } else if (a?.kind === 'kpa') {
+    drivers.push({ path: blame(['autoscaling', 'tickInterval']), what: 'autoscaler syncs and scrapes', amount: span / a.tickInterval + span / 1000 });
+  }
+  return drivers;
+}
+
 function eventsOfOneSimulation(s: Scenario, strategies: readonly BalancerConfig[], details: boolean): EstimateDriver[] {
-  const n = s.service.instances;
+  const { n } = instanceSlots(s);
   const clients = s.clients.count;
   const { arrivals } = arrivalsOf(s);
   const { horizon: span, tailCause } = horizonOf(s);
@@ -241,6 +311,7 @@ function eventsOfOneSimulation(s: Scenario, strategies: readonly BalancerConfig[
     drivers.push({ path: blame(['outlierDetection', 'interval']), what: 'outlier-detection sweeps', amount: (clients * n * span) / interval });
   }
   drivers.push(...faultEpisodes(s, span).map((f) => ({ ...f, amount: 2 * f.amount })));
+  drivers.push(...membershipEvents(s, span, blame));
   if (details) drivers.push({ path: blame(['timeseries', 'window']), what: 'time-series windows', amount: span / s.timeseries.window });
   return drivers.filter((d) => d.amount > 0);
 }
@@ -269,13 +340,18 @@ function memoryOfOneSimulation(
   details: boolean,
   events: readonly EstimateDriver[],
 ): { drivers: EstimateDriver[]; recorded: EstimateDriver[] } {
-  const n = s.service.instances;
+  const { n, path: instancesPath } = instanceSlots(s);
   const clients = s.clients.count;
   const fast = !details && runsOnFastPath(s, {});
   const drivers: EstimateDriver[] = [{ path: [], what: 'engine', amount: BYTES.simulation }];
-  drivers.push({ path: ['service', 'instances'], what: 'per-instance state', amount: n * (fast ? BYTES.instanceFast : BYTES.instanceFull) });
+  drivers.push({ path: instancesPath, what: hasDynamicMembership(s) ? 'per-slot state' : 'per-instance state', amount: n * (fast ? BYTES.instanceFast : BYTES.instanceFull) });
   const perPair = BYTES.pair + (s.healthCheck !== undefined && s.healthCheck.checker !== 'central' ? BYTES.pairHealthCheck : 0);
   drivers.push({ path: ['clients', 'count'], what: 'per-client state', amount: clients * (BYTES.client + n * perPair + balancerTable(strategies, n)) });
+  if (hasDynamicMembership(s)) {
+    const { pods, path } = podsOverRun(s, horizonOf(s).horizon);
+    drivers.push({ path, what: 'pods and their records', amount: pods * BYTES.pod });
+    drivers.push({ path: ['clients', 'count'], what: 'sidecar views', amount: clients * n * BYTES.membershipPair });
+  }
   const keys = s.arrivals.keys;
   if (keys?.kind === 'zipf') drivers.push({ path: ['arrivals', 'keys', 'count'], what: 'zipf key table', amount: keys.count * BYTES.zipfKey });
   // The SLO (the scenario's, or the default one) counts requests per step of the counted span.
@@ -298,6 +374,10 @@ function memoryOfOneSimulation(
     const logged = faults * 2 * (1 + clients);
     recorded.push({ path: tailCause ?? ['timeseries', 'window'], what: 'time-series windows', amount: windows * BYTES.window });
     if (logged > 0) recorded.push({ path: heaviestFault!.path, what: 'recorded events', amount: logged * BYTES.event });
+    // Membership logs each pod change, each client's endpoint update and each autoscaler decision.
+    const pods = events.find((e) => e.what === 'pod changes and endpoint updates');
+    const decisions = events.find((e) => e.what === 'autoscaler syncs and scrapes')?.amount ?? 0;
+    if (pods !== undefined) recorded.push({ path: pods.path, what: 'recorded membership events', amount: (pods.amount + decisions) * BYTES.event });
   }
   drivers.push(...recorded);
   return { drivers: drivers.filter((d) => d.amount > 0), recorded: recorded.filter((d) => d.amount > 0) };

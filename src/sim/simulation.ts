@@ -36,11 +36,13 @@ import type { ReplicationMetrics } from '../metrics/types.js';
 import { buildClients, ClientPipeline, type AttemptEnd, type PickRecord, type RequestStart, type RetryRecord } from './client-pipeline.js';
 import { Clock } from './clock.js';
 import { Detectors } from './detectors.js';
+import { DynamicMembership, hasDynamicMembership, slotCount } from './dynamic-membership.js';
 import {
   EV_CRASHLOOP,
   EV_DONE,
   EV_FAULT_END,
   EV_FAULT_START,
+  EV_MEMBERSHIP,
   EV_REACH,
   EV_RESPONSE,
   EV_RESTART,
@@ -112,6 +114,8 @@ export class Simulation {
   private readonly detectors: Detectors;
   private readonly pipeline: ClientPipeline;
   private readonly drain: number;
+  /** Instances that come and go; null for a static service. */
+  private readonly membership: DynamicMembership | null;
 
   constructor(
     readonly scenario: Scenario,
@@ -120,10 +124,15 @@ export class Simulation {
     options: SimulationOptions = {},
   ) {
     const streams = streamFactory(scenario.seed, replication);
-    const n = scenario.service.instances;
     const clock = this.clock;
     const queue = this.queue;
     const table = new FlightTable(1024);
+    // With membership the parts below are built over instance slots, of which the pods of the
+    // moment occupy some (DynamicMembership); `sized` is the scenario with that many instances.
+    const dynamic = hasDynamicMembership(scenario);
+    const live = scenario.service.instances;
+    const sized: Scenario = dynamic ? { ...scenario, service: { ...scenario.service, instances: slotCount(scenario) } } : scenario;
+    const n = sized.service.instances;
     this.workload = new Workload(scenario, streams);
     this.tracker = new FaultTracker(n, options.recordEvents === true, scenario.warmup);
     this.timeseries = options.recordTimeSeries ? new TimeSeries(scenario.timeseries.window) : null;
@@ -135,20 +144,22 @@ export class Simulation {
     // view the research balancers read reaches them through this late binding.
     let instances: Instances | null = null;
     const queueLength = (id: number) => instances!.busy[id]! + instances!.waiting[id]!.length;
-    const clients = buildClients(scenario, balancer, streams, now, queueLength, options.createBalancer);
+    const clients = buildClients(sized, balancer, streams, now, queueLength, options.createBalancer);
     const balancers = clients.map((c) => c.balancer);
     const listensForIdle = balancers.some((b) => typeof b.onIdle === 'function');
     const idle: RngStream | null = listensForIdle ? streams('idle-announcements') : null;
-    instances = new Instances(scenario, table, clock, queue, streams('faults/errors'), balancers, idle);
+    instances = new Instances(sized, table, clock, queue, streams('faults/errors'), balancers, idle, live);
     this.instances = instances;
     const servingOf = instances;
-    this.health = new HealthViews(scenario, clients, this.tracker, (i) => servingOf.isServing(i), now, () => this.noteClusterState());
-    const recovery = new RecoveryPolicies(scenario);
-    this.faults = new FaultInjection(scenario, streams, instances, clock, queue, this.tracker, this.health, recovery, () => this.noteClusterState());
+    this.membership = dynamic ? new DynamicMembership(scenario, n, streams, clock, queue, table, this.tracker, clients.length, () => this.noteClusterState()) : null;
+    this.health = new HealthViews(sized, clients, this.tracker, (i) => servingOf.isServing(i), now, () => this.noteClusterState(), this.membership);
+    if (this.membership !== null) instances.connectMembership(this.membership, this.membership.instanceUsage);
+    const recovery = new RecoveryPolicies(sized);
+    this.faults = new FaultInjection(sized, streams, instances, clock, queue, this.tracker, this.health, recovery, () => this.noteClusterState());
     const faults = this.faults;
     this.detectors = new Detectors(
       {
-        scenario,
+        scenario: sized,
         clock,
         instanceCount: n,
         clients,
@@ -164,14 +175,28 @@ export class Simulation {
       FIRST_DETECTOR_EVENT,
     );
     this.faults.connect(this.detectors);
+    if (this.membership !== null) {
+      const detectors = this.detectors;
+      this.membership.connect(this.health, instances, {
+        forget: (client, slot) => detectors.forgetHost(client, slot),
+        newPod: (slot) => detectors.newPod(slot),
+        outstanding: (slot) => clients.some((c) => c.load.active(slot) > 0),
+      });
+      const timeseries = this.timeseries;
+      if (timeseries !== null) this.membership.onSentToGone = (time, cause, count) => timeseries.sentToGone(time, cause, count);
+    }
     const retryDemand = scenario.retries ? createSampler(scenario.service.serviceTime, streams('retry-service')) : null;
-    this.pipeline = new ClientPipeline(scenario, clients, table, clock, queue, this.workload, retryDemand, this.ledger, instances, this.health, this.detectors, recovery, {
+    this.pipeline = new ClientPipeline(sized, clients, table, clock, queue, this.workload, retryDemand, this.ledger, instances, this.health, this.detectors, recovery, {
       onPick: options.onPick,
       onRetry: options.onRetry,
       onRequestStart: options.onRequestStart,
       onAttemptEnd: options.onAttemptEnd,
     });
     instances.connect(this.pipeline);
+    if (this.membership !== null) {
+      const membership = this.membership;
+      this.pipeline.observeResponse = (instance, rtt, sentAt) => membership.observeResponse(instance, rtt, sentAt);
+    }
   }
 
   run(): SimulationResult {
@@ -183,6 +208,7 @@ export class Simulation {
     this.noteClusterState();
     this.faults.start();
     this.detectors.start();
+    this.membership?.start();
     instances.announceAllIdle();
     // The one pending arrival waits beside the heap rather than in it, which saves a push and
     // a pop per request. At equal times heap events go first, as if arrivals had the lowest
@@ -236,10 +262,14 @@ export class Simulation {
         case EV_CRASHLOOP:
           this.faults.handle(kind, target, t);
           break;
+        case EV_MEMBERSHIP:
+          this.membership!.handle(t);
+          break;
         default:
           this.detectors.handle(kind, target);
       }
     }
+    this.membership?.finish(clock.now);
     const observation = this.ledger.observation(this.scenario.timeout ?? Infinity, this.tracker.records());
     return {
       metrics: this.metrics(observation),
@@ -259,6 +289,7 @@ export class Simulation {
     if (this.timeseries === null) return;
     const { ejected, unhealthy } = this.health.counts();
     this.timeseries.snapshot(this.clock.now, this.instances.servingCount, ejected, unhealthy);
+    if (this.membership !== null) this.timeseries.snapshotMembership(this.clock.now, this.membership.snapshot());
   }
 
   private metrics(observation: SloObservation): ReplicationMetrics {
@@ -267,9 +298,12 @@ export class Simulation {
     const counters = this.pipeline.counters;
     const now = this.clock.now;
     const instances = this.instances;
-    return replicationMetrics(
+    const membership = this.membership;
+    // With membership, per-instance counts are per slot, over the slots some pod occupied.
+    const used = membership === null ? instances.served.length : membership.slotsUsed;
+    const metrics = replicationMetrics(
       this.scenario,
-      ledger.trafficCounters(instances.served, instances.speed, instances.work, now),
+      ledger.trafficCounters(instances.served.subarray(0, used), instances.speed.subarray(0, used), instances.work.subarray(0, used), now),
       {
         faultyInstances: this.tracker.faultyInstances(),
         recovered: ledger.recovered,
@@ -298,5 +332,6 @@ export class Simulation {
       },
       observation,
     );
+    return membership === null ? metrics : { ...metrics, membership: membership.metrics() };
   }
 }

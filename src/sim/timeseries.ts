@@ -20,6 +20,25 @@ export interface TimeSeriesRow {
   readonly instancesUp: number;
   readonly ejected: number;
   readonly unhealthy: number;
+  /** With membership only: pods Ready, the Deployment's replicas, and the fewest and most endpoints any client has in rotation, at the window's end. */
+  readonly readyPods?: number;
+  readonly desiredReplicas?: number;
+  readonly endpointsMin?: number;
+  readonly endpointsMax?: number;
+  /** With membership only: attempts in the window that met a gone endpoint, by cause (GONE_CAUSES order). */
+  readonly sentToGone?: readonly number[];
+}
+
+/** Per-window counts of attempts that met a gone endpoint, by cause (membership.sentToGone.*), in this order. */
+export const GONE_CAUSES = ['staleEndpoint', 'dnsCache', 'retainedHealthy', 'killedInFlight', 'drainCutOff'] as const;
+export type GoneCause = (typeof GONE_CAUSES)[number];
+
+/** What membership adds to a window. */
+export interface MembershipSnapshot {
+  readyPods: number;
+  desiredReplicas: number;
+  endpointsMin: number;
+  endpointsMax: number;
 }
 
 interface Window {
@@ -31,6 +50,9 @@ interface Window {
   instancesUp: number;
   ejected: number;
   unhealthy: number;
+  membership: MembershipSnapshot | null;
+  /** Counts by GONE_CAUSES index; null until the first. */
+  gone: number[] | null;
 }
 
 const WINDOW_HISTOGRAM_SUB_BITS = 4;
@@ -54,6 +76,8 @@ export class TimeSeries {
         instancesUp: previous?.instancesUp ?? NaN,
         ejected: previous?.ejected ?? 0,
         unhealthy: previous?.unhealthy ?? 0,
+        membership: previous?.membership ?? null,
+        gone: null,
       });
     }
     return this.windows[index]!;
@@ -85,6 +109,17 @@ export class TimeSeries {
     w.unhealthy = unhealthy;
   }
 
+  /** Membership's state as of `time` (kept, like the cluster's, until the next snapshot). */
+  snapshotMembership(time: number, state: MembershipSnapshot): void {
+    this.at(time).membership = state;
+  }
+
+  /** `count` attempts met a gone endpoint for cause `cause` (a GONE_CAUSES index) at `time`. */
+  sentToGone(time: number, cause: number, count: number): void {
+    const w = this.at(time);
+    (w.gone ??= GONE_CAUSES.map(() => 0))[cause]! += count;
+  }
+
   rows(endTime: number): TimeSeriesRow[] {
     if (endTime > 0) this.at(endTime);
     return this.windows.map((w, i) => {
@@ -101,6 +136,7 @@ export class TimeSeries {
         instancesUp: w.instancesUp,
         ejected: w.ejected,
         unhealthy: w.unhealthy,
+        ...(w.membership === null ? {} : { ...w.membership, sentToGone: w.gone ?? GONE_CAUSES.map(() => 0) }),
       };
     });
   }

@@ -52,12 +52,20 @@ interface ProxyStats {
   failed: number[];
   rejected: number;
   meanRttMs: number[];
+  addresses: string[];
+  ids: number[];
+}
+interface BackendChanges {
+  added: string[];
+  removed: string[];
+  reweighted: string[];
 }
 interface RunningProxy {
   url: string;
   port: number;
   label: string;
   stats(): ProxyStats;
+  setBackends(backends: string[]): BackendChanges;
   close(): Promise<void>;
 }
 interface BackendStats {
@@ -237,4 +245,38 @@ describe('the balancers behind a real HTTP proxy', () => {
     expect(leastRequest.measured, report).toBeLessThan(roundRobin.measured - MIN_SHARE_GAP);
     expect(leastRequest.simulated, report).toBeLessThan(roundRobin.simulated - MIN_SHARE_GAP);
   }, 60_000);
+
+  it('takes backends added and removed at run time: only the changes reach the balancer, and a freed id is a new host', async () => {
+    const backends: RunningBackend[] = [];
+    let proxy: RunningProxy | undefined;
+    try {
+      for (let i = 0; i < 3; i++) backends.push(await startToyBackend({ serviceMs: 1, concurrency: 4 }));
+      const [a, b, c] = backends.map((x) => `127.0.0.1:${x.port}`) as [string, string, string];
+      proxy = await startProxy({ backends: [a, b], balancer: { kind: 'round_robin' }, seed: 3, upstreamTimeoutMs: 10_000, maxInFlight: 256 });
+      expect((await openLoop(proxy.url, 100, 400)).completed).toBe(100);
+      const before = backends.map((x) => x.stats().served);
+      expect(before[0]! + before[1]!).toBe(100);
+      expect(before[2]).toBe(0);
+
+      // Discovery drops b and adds c in one update: c gets a fresh id (an id may not be both removed and added).
+      expect(proxy.setBackends([a, c])).toEqual({ added: [c], removed: [b], reweighted: [] });
+      expect(proxy.stats().ids).toEqual([0, -1, 2]);
+      expect((await openLoop(proxy.url, 100, 400)).completed).toBe(100);
+      const after = backends.map((x) => x.stats().served);
+      expect(after[1]).toBe(before[1]); // b gets nothing once removed
+      expect(after[2]).toBe(50); // round robin over {a, c}
+      expect(after[0]! - before[0]!).toBe(50);
+
+      // b comes back and takes the freed id 1, which the balancer has forgotten: a new host; the three share the traffic.
+      expect(proxy.setBackends([a, b, c])).toEqual({ added: [b], removed: [], reweighted: [] });
+      expect(proxy.stats().ids).toEqual([0, 1, 2]);
+      expect((await openLoop(proxy.url, 90, 400)).completed).toBe(90);
+      const last = backends.map((x, i) => x.stats().served - after[i]!);
+      expect(last).toEqual([30, 30, 30]);
+      expect(proxy.stats().sent).toEqual(backends.map((x) => x.stats().served));
+    } finally {
+      await proxy?.close();
+      await Promise.all(backends.map((x) => x.close()));
+    }
+  }, 30_000);
 });

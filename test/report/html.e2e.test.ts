@@ -53,6 +53,20 @@ service:
 balancer: { kind: least_request, choices: 2 }
 `;
 
+/** A rolling deploy without preStop: pods come and go, and clients send to some already gone. */
+const MEMBERSHIP_SCENARIO = `name: report-e2e-membership
+seed: 3
+duration: 12s
+clients: { count: 3 }
+arrivals: { kind: poisson, rate: 300 }
+service: { instances: 4, serviceTime: { dist: exponential, mean: 5ms } }
+balancer: { kind: round_robin }
+membership:
+  pod: { startup: { dist: constant, value: 500ms }, readiness: { period: 1s } }
+  changes: [{ kind: rollout, at: 3s }]
+discovery: { kind: xds, delivery: { dist: uniform, min: 100ms, max: 800ms } }
+`;
+
 function meshsim(args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
   expect(r.status, `meshsim ${args.join(' ')}\n${r.stderr}`).toBe(0);
@@ -170,5 +184,19 @@ describe('report.html in headless Chromium', () => {
       expect(page.consoleErrors).toEqual([]);
       expect(page.foreignRequests).toEqual([]);
     }
+  });
+
+  it.skipIf(chromiumPath === undefined)('draws the pods-over-time chart of a run with a rolling deploy', async () => {
+    writeFileSync(join(work, 'rollout.yaml'), MEMBERSHIP_SCENARIO);
+    const out = join(work, 'rollout');
+    meshsim(['run', join(work, 'rollout.yaml'), '--out', out, '--report']);
+    const page = await openReport(browser!, join(out, 'report'), screenshots, 'membership');
+    expect(page.charts.map((c) => c.name)).toContain('membership-timeseries');
+    for (const chart of page.charts) {
+      expect(chart.drawn, chart.name).toBe('true');
+      expect(chart.marks, `${chart.name}: marks`).toBeGreaterThan(3);
+    }
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.foreignRequests).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ describe('membership, discovery and autoscaling keys', () => {
       strategy: { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: '25%' },
       minReadySeconds: 0,
       changes: [],
+      coldWindow: 60_000,
     });
     expect(s.discovery).toEqual({
       kind: 'xds',
@@ -74,6 +75,13 @@ describe('membership, discovery and autoscaling keys', () => {
     ]);
   });
 
+  it('show the defaulted value when a default breaks a rule (a probe period below the 1 s default timeout)', () => {
+    const file = writeScenario(`${MINIMAL_YAML}membership:\n  pod: { readiness: { period: 500ms } }\n`);
+    expect(errorLines(() => loadScenarioFile(file))).toEqual([
+      expect.stringMatching(/:10:\d+: membership\.pod\.readiness\.timeout: expected a probe timeout no longer than the period \(500ms\), found nothing, so the default 1s$/),
+    ]);
+  });
+
   it('suggest the right kind and keys', () => {
     const file = writeScenario(`${MINIMAL_YAML}discovery: { kind: eds }\nautoscaling: { kind: hpa, maxReplica: 3 }\n`);
     const lines = errorLines(() => loadScenarioFile(file));
@@ -82,21 +90,28 @@ describe('membership, discovery and autoscaling keys', () => {
   });
 });
 
-describe('a scenario with these keys, until the simulation runs them', () => {
-  it('is refused at the key’s position with a clear message', () => {
-    const file = writeScenario(`${MINIMAL_YAML}membership:\n  changes: [{ kind: scale, at: 5s, replicas: 2 }]\nautoscaling: { kind: kpa }\n`);
+describe('a scenario with these keys and a heartbeat detector, which the simulation does not combine yet', () => {
+  it('is refused at the heartbeat key with a clear message', () => {
+    const file = writeScenario(`${MINIMAL_YAML}membership:\n  changes: [{ kind: scale, at: 5s, replicas: 2 }]\nheartbeat: { interval: 1s }\n`);
     const lines = errorLines(() => loadScenarioFile(file));
-    expect(lines).toEqual([
-      expect.stringMatching(new RegExp(`^${file}:9:1: membership: valid, but not yet supported by the simulation`)),
-      expect.stringMatching(new RegExp(`^${file}:11:1: autoscaling: valid, but not yet supported by the simulation`)),
-    ]);
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^${file}:11:1: heartbeat: valid, but not yet supported by the simulation together with membership`))]);
   });
 
-  it('is refused by the library too, rather than run without them', () => {
-    const s = parsed(`discovery: { kind: xds }\n`);
-    expect(scenarioError(() => resolveScenario(parse(`${MINIMAL_YAML}discovery: { kind: xds }\n`))).message).toMatch(/discovery: valid, but not yet supported/);
-    expect(scenarioError(() => simulateReplication(s)).message).toMatch(/discovery: valid, but not yet supported/);
+  it('a KPA without maxScale is refused at autoscaling.maxScale: the simulation needs a bound on the pods', () => {
+    const file = writeScenario(`${MINIMAL_YAML}autoscaling: { kind: kpa }\n`);
+    expect(errorLines(() => loadScenarioFile(file))).toEqual([expect.stringMatching(/^.*:9:1: autoscaling\.maxScale: valid, but the simulation needs a maxScale above 0/)]);
+    expect(loadScenarioFile(writeScenario(`${MINIMAL_YAML}autoscaling: { kind: kpa, maxScale: 10 }\n`)).scenario.autoscaling).toMatchObject({ kind: 'kpa', maxScale: 10 });
+  });
+
+  it('is refused by the library too, rather than run without it', () => {
+    const s = { ...parsed(`discovery: { kind: xds }\n`), heartbeat: parsed(`heartbeat: { interval: 1s }\n`).heartbeat };
+    expect(scenarioError(() => simulateReplication(s)).message).toMatch(/heartbeat: valid, but not yet supported/);
     expect(scenarioError(() => runScenario(s)).message).toMatch(/not yet supported/);
+  });
+
+  it('runs the keys on their own', () => {
+    const s = parsed(`discovery: { kind: xds }\n`);
+    expect(simulateReplication(s).membership?.sentToGone.total).toBe(0);
   });
 });
 

@@ -2,7 +2,8 @@
  * The pre-run estimate: events follow the scenario's own arithmetic, and the memory estimate
  * is an upper bound of what simulations really keep, measured after GC in a child process
  * (--expose-gc) for the shapes that make memory large: many instances, many clients with
- * per-client health checks, a big zipf key table, and a backlog of requests in flight.
+ * per-client health checks, a big zipf key table, a backlog of requests in flight, and pods
+ * that come and go (slots × clients, pods over the run).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -77,6 +78,34 @@ describe('estimated events', () => {
     expect(windows?.path).toEqual(['timeout']);
   });
 
+  it('membership: work over the instance slots, and pod changes, probes, DNS refreshes and autoscaler syncs', () => {
+    const s = scenario({
+      duration: '100s',
+      clients: { count: 4 },
+      healthCheck: { interval: '1s', timeout: '100ms', unhealthyThreshold: 2, healthyThreshold: 2 },
+      membership: { pod: { readiness: { period: '2s' } }, changes: [{ kind: 'rollout', at: '10s' }, { kind: 'scale', at: '50s', replicas: 14 }] },
+      discovery: { kind: 'dns', client: { kind: 'strict-dns', refreshRate: '5s' } },
+      autoscaling: { kind: 'hpa', minReplicas: 2, maxReplicas: 20 },
+    });
+    // Slots: 2 · (20 + ⌈25 % · 20⌉) = 50.
+    const slots = 50;
+    const drivers = Object.fromEntries(estimateScenario(s, [s.balancer]).eventDrivers.map((d) => [d.what, d.amount]));
+    // Pods: 10 initial, 11 for the rollout, 4 for the scale-up, and 50 slots' turnover per 300 s of the HPA's window.
+    const pods = 10 + 11 + 4 + (slots * 100) / 300;
+    expect(drivers).toEqual({
+      requests: 100_000 * 4,
+      'health checks': 2 * 4 * slots * 100,
+      'endpoint updates': 30 * 4 * slots, // round robin takes each change itself
+      'pod changes and endpoint updates': pods * 7 * (1 + 4),
+      'readiness probes': (slots * 100) / 2,
+      'DNS refreshes': (4 * 100) / 5,
+      // A sync every 15 s and a CPU scrape every 15 s.
+      'autoscaler syncs and scrapes': 100 / 15 + 100 / 15,
+    });
+    const memory = estimateScenario(s, [s.balancer]).memoryDrivers.find((d) => d.what === 'per-slot state');
+    expect(memory?.path).toEqual(['autoscaling', 'maxReplicas']);
+  });
+
   it('a sweep adds its cells up; the peak is the largest cell', () => {
     const small = estimateScenario(scenario({ requests: 1000 }), [balancerConfig.parse({ kind: 'random' })]);
     const large = estimateScenario(scenario({ requests: 1000, service: { instances: 100_000, serviceTime: { dist: 'constant', value: 1 } } }), [balancerConfig.parse({ kind: 'random' })]);
@@ -96,13 +125,15 @@ const used = () => { globalThis.gc(); globalThis.gc(); const m = process.memoryU
 const input = JSON.parse(process.argv[1]);
 {
   const { scenario } = resolveScenario(input);
-  const fast = scenario.healthCheck === undefined;
+  // Pods that come and go take the full simulation, and their views and models grow as they run.
+  const dynamic = scenario.membership !== undefined || scenario.discovery !== undefined || scenario.autoscaling !== undefined;
+  const fast = scenario.healthCheck === undefined && !dynamic;
   const before = used();
   const sim = fast ? new FastSimulation(scenario, scenario.balancer, 0, {}) : new Simulation(scenario, scenario.balancer, 0, {});
   let kept = used() - before;
   // Per-client health checks rebuild every client's endpoints as checks pass (O(clients · n²)):
   // their memory is all there once built, so that case is measured before the run.
-  if (fast) {
+  if (fast || dynamic) {
     sim.run();
     kept = Math.max(kept, used() - before);
   }
@@ -121,6 +152,13 @@ describe('estimated memory', () => {
       },
       { ...BASE, name: 'keys', requests: 2000, arrivals: { kind: 'poisson', rate: 100, keys: { kind: 'zipf', count: 2_000_000 } }, balancer: { kind: 'ring_hash' } },
       { ...BASE, name: 'backlog', duration: '20s', drain: 0, arrivals: { kind: 'poisson', rate: 3000 }, service: service(4) },
+      // Pods that come and go: many clients × slots, many pods with few clients, and many clients over few slots.
+      {
+        ...BASE, name: 'membership', duration: '20s', clients: { count: 50 }, service: service(400),
+        membership: { changes: [{ kind: 'rollout', at: '2s' }, { kind: 'scale', at: '8s', replicas: 600 }] },
+      },
+      { ...BASE, name: 'many pods', duration: '20s', clients: { count: 2 }, service: service(3000), membership: { changes: [{ kind: 'rollout', at: '2s' }] } },
+      { ...BASE, name: 'many sidecars', duration: '20s', clients: { count: 200 }, service: service(50), membership: { changes: [{ kind: 'rollout', at: '2s' }] } },
     ];
     // One process per case, so no case measures another's garbage.
     for (const input of cases) {

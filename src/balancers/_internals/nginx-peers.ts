@@ -13,7 +13,8 @@
  *   maximum wins) and finally calls `settle(best, total)`: `best.current -= total`.
  * - State is kept per endpoint id across rebuilds: NGINX keeps a peer's fields while it is
  *   ineligible (down, failed), and a rebuild that drops an endpoint and later restores it
- *   reproduces that. A changed weight resets `effective` to it and keeps `current`.
+ *   reproduces that. A changed weight resets `effective` to it and keeps `current`. An id
+ *   the caller forgets (discovery removed the server) is a new peer if it comes back.
  *
  * Complexity: rebuild O(n); the step functions O(1); no allocation outside rebuild.
  */
@@ -45,6 +46,12 @@ export class NginxPeers {
       this.effective[slot] = prior !== undefined && prior.weight === weight ? prior.effective : weight;
       this.current[slot] = prior?.current ?? 0;
     }
+  }
+
+  /** Endpoints that left for good: a later peer with one of these ids starts afresh (ids in the list stay). */
+  forget(ids: readonly number[]): void {
+    const listed = new Set(this.ids);
+    for (const id of ids) if (!listed.has(id)) this.saved.delete(id);
   }
 
   /** Adds `slot`'s effective weight to its current weight; returns the effective weight added. */

@@ -11,7 +11,8 @@
  * - A host's window starts at its `lastHcPassTime`: the endpoint's `healthySince` when the
  *   caller knows it (active health checking), otherwise the time this tracker first saw the
  *   host healthy (Envoy `setLastHcPassTime(now)` when no health checker has run). That first
- *   sighting is remembered per id for the tracker's life, as Envoy keeps it on the host.
+ *   sighting is remembered per id until the caller forgets the id (Envoy keeps it on the host,
+ *   and an address that comes back after its removal is a new host).
  * - Weight while `d = now − lastHcPassTime` (whole milliseconds, truncated as Envoy's
  *   `duration_cast<milliseconds>`) is below the window, for healthy hosts only:
  *   `weight · max(f^(1/aggression), minWeightPercent/100)` with `f = max(1, d) / window`;
@@ -84,6 +85,11 @@ export class SlowStart {
       if (start !== known) this.windowStart.set(endpoint.id, start);
       if (start > this.latestHostAdded && wholeMs(now - start) <= this.windowMs) this.latestHostAdded = start;
     }
+  }
+
+  /** Hosts that left for good (Envoy destroys the host): a later host with the id starts a new window. */
+  forget(ids: readonly number[]): void {
+    for (const id of ids) this.windowStart.delete(id);
   }
 
   /** When `id`'s window started, or NaN if it has never been seen healthy. */

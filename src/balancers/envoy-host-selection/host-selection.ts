@@ -103,6 +103,8 @@ export function resolveHostSelection(config: HostSelectionConfig = {}): HostSele
 /** Told of every full endpoint set before the inner balancers refresh (shared slow start). */
 export interface HostSetObserver {
   observe(endpoints: readonly Endpoint[]): void;
+  /** Hosts that left for good (Balancer.forgetEndpoints). */
+  forget(ids: readonly number[]): void;
 }
 
 /** What the host selection currently does, for reports and tests. */
@@ -223,6 +225,11 @@ export class EnvoyHostSelection implements Balancer {
       if (p === 0) this.replaceZones(hosts, healthy[0]!);
     }
     this.fixed = this.fixedSource()?.balancer ?? null;
+  }
+
+  /** Hosts that left for good: the shared slow-start tracker forgets them (inner balancers keep nothing else per removed id). */
+  forgetEndpoints(ids: readonly number[]): void {
+    this.observer?.forget(ids.filter((id) => !this.current.has(id)));
   }
 
   updateEndpoints(changed: readonly Endpoint[], removed: readonly number[]): void {

@@ -17,6 +17,7 @@
  * drawn at random and differ between replications, so an average would smear them).
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { MembershipColumns } from './membership-timeseries.js';
 import { CHART_CONFIG, FAULT_SHADE, colorScale, contextLine, logAxis, type ChartContext, type StrategyColors } from './theme.js';
 
 export interface TimeseriesRow {
@@ -34,6 +35,8 @@ export interface TimeseriesRow {
   ejected: number;
   unhealthy: number;
   instancesUp: number;
+  /** With membership's columns only (membership-timeseries.ts). */
+  membership?: MembershipColumns;
 }
 
 export interface EventRow {
