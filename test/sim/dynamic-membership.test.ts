@@ -100,11 +100,22 @@ describe('a pod in a reused slot is a new host', () => {
     const build = (config: Parameters<typeof createBalancer>[0], deps: Parameters<typeof createBalancer>[1]): Balancer => {
       const balancer = createBalancer(config, deps) as PeakEwmaBalancer;
       let listed = new Set<number>();
+      const joined = (endpoints: readonly { id: number }[]) => {
+        for (const e of endpoints) if (!listed.has(e.id)) added.push({ id: e.id, estimate: balancer.rtt.estimate(balancer.rtt.slot(e.id)), at: deps.now() });
+      };
       const set = balancer.setEndpoints.bind(balancer);
       balancer.setEndpoints = (endpoints) => {
         set(endpoints);
-        for (const e of endpoints) if (!listed.has(e.id)) added.push({ id: e.id, estimate: balancer.rtt.estimate(balancer.rtt.slot(e.id)), at: deps.now() });
+        joined(endpoints);
         listed = new Set(endpoints.map((e) => e.id));
+      };
+      // peak_ewma takes updates itself: the simulation tells it of pods one change at a time.
+      const update = balancer.updateEndpoints.bind(balancer);
+      balancer.updateEndpoints = (changed, removed) => {
+        update(changed, removed);
+        for (const id of removed) listed.delete(id);
+        joined(changed);
+        for (const e of changed) listed.add(e.id);
       };
       return balancer;
     };
