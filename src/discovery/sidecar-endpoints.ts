@@ -146,6 +146,13 @@ export class SidecarEndpoints {
   }
 
   /** The routable hosts, ascending. */
+  /** How many routable hosts `counts` accepts: no array, no sort (the capacity integral asks per event). */
+  countRoutable(counts: (id: number) => boolean): number {
+    let n = 0;
+    for (const [id, host] of this.hosts) if (host.healthy && counts(id)) n++;
+    return n;
+  }
+
   routable(): number[] {
     return [...this.hosts].filter(([, h]) => h.healthy).map(([id]) => id).sort(ascending);
   }

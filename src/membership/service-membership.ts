@@ -318,9 +318,9 @@ export class ServiceMembership implements TimedModel {
     const available = this.deployment.status().available;
     if (dt > 0) this.deploymentDeficit += dt * Math.max(0, desired - available);
     this.minAvailable = Math.min(this.minAvailable, available);
+    const accepting = (id: number) => this.pods.get(id)?.accepting === true;
     for (let c = 0; c < this.views.length; c++) {
-      let serving = 0;
-      for (const id of this.views[c]!.routable()) if (this.pods.get(id)?.accepting === true) serving++;
+      const serving = this.views[c]!.countRoutable(accepting);
       if (dt > 0) this.clientDeficit[c]! += dt * Math.max(0, desired - serving);
       this.minRoutable = Math.min(this.minRoutable, serving);
     }

@@ -122,6 +122,8 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
   private readonly listedBy: Int32Array;
   /** Per slot: when its pod started listening (cold until + coldWindow). */
   private readonly listeningAt: Float64Array;
+  /** Listening spans of pods that have ended: (slot, from, to) triples, for the slots' capacity. */
+  private readonly endedSpans: number[] = [];
   /** Slots whose pod ended, oldest first: candidates for reuse. */
   private readonly freed: number[] = [];
   private readonly pendingIdle: number[] = [];
@@ -181,6 +183,24 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
     if (this.warming !== null) members.push(this.warming);
     if (this.autoscaler !== null) members.push(this.autoscaler);
     this.group = new TimedGroup(members);
+  }
+
+  /**
+   * ms each of the first `slots` slots held a listening pod within [warmup, end]: the capacity
+   * behind per-slot utilisation and imbalance (a slot used for half the run is not idle).
+   */
+  occupancy(end: number, slots: number): Float64Array {
+    const from = this.scenario.warmup;
+    const held = new Float64Array(slots);
+    const add = (slot: number, start: number, stop: number) => {
+      const span = Math.min(stop, end) - Math.max(start, from);
+      if (span > 0 && slot < slots) held[slot]! += span;
+    };
+    for (let k = 0; k < this.endedSpans.length; k += 3) add(this.endedSpans[k]!, this.endedSpans[k + 1]!, this.endedSpans[k + 2]!);
+    for (let slot = 0; slot < slots; slot++) {
+      if (this.podOfSlot[slot]! >= 0 && Number.isNaN(this.endedAt[slot]!) && !Number.isNaN(this.listeningAt[slot]!)) add(slot, this.listeningAt[slot]!, end);
+    }
+    return held;
   }
 
   /** Slots some pod has occupied: 0 … slotsUsed − 1. */
@@ -345,6 +365,7 @@ export class DynamicMembership implements MembershipHooks, MembershipView {
           this.onSentToGone?.(t, cause, held);
         }
         if (e.kind === 'killed') this.podsKilled++;
+        if (!Number.isNaN(this.listeningAt[slot]!)) this.endedSpans.push(slot, this.listeningAt[slot]!, t);
         this.endedAt[slot] = t;
         this.podsAlive--;
         this.health!.setPresent(slot, false);

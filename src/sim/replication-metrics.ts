@@ -27,6 +27,11 @@ export interface TrafficCounters {
   readonly speed: Float64Array;
   /** ms of service time of counted requests begun at each instance (at its speed and slow factor then). */
   readonly work: Float64Array;
+  /**
+   * ms each instance could serve within the counted window, when instances come and go
+   * (membership: a slot's listening pods); absent, every instance serves the whole window.
+   */
+  readonly occupancy?: Float64Array;
   readonly histogram: LatencyHistogram;
   readonly simulatedTime: number;
 }
@@ -75,7 +80,11 @@ export function replicationMetrics(scenario: Scenario, t: TrafficCounters, f: Fa
   const [p50, p90, p95, p99, p999] = t.histogram.quantiles(REPORTED_QUANTILES);
   const T = t.counted;
   const servers = scenario.service.concurrency * windowMs;
-  const perInstanceUtilisation = Array.from(t.work, (w) => (servers > 0 ? w / servers : NaN));
+  const occupancy = t.occupancy;
+  // Capacity per instance: the whole window, or the time a pod listened in its slot.
+  const capacity = (i: number) => (occupancy === undefined ? servers : scenario.service.concurrency * occupancy[i]!);
+  const perInstanceUtilisation = Array.from(t.work, (w, i) => (capacity(i) > 0 ? w / capacity(i) : NaN));
+  const totalCapacity = occupancy === undefined ? n * servers : scenario.service.concurrency * occupancy.reduce((a, b) => a + b, 0);
   const verdict = evaluateSlo(scenarioSlo(scenario).objectives, observation);
   const recovering = verdict.incidents.filter((i) => i.timeToRecover !== Infinity).map((i) => i.timeToRecover);
   return {
@@ -94,9 +103,14 @@ export function replicationMetrics(scenario: Scenario, t: TrafficCounters, f: Fa
     goodput: windowSeconds > 0 ? t.completed / windowSeconds : NaN,
     availability: T > 0 ? t.completed / T : NaN,
     latency: { mean: t.histogram.mean, p50: p50!, p90: p90!, p95: p95!, p99: p99!, p999: p999!, max: t.histogram.max },
-    imbalance: spread(perInstance.map((served, i) => served / t.speed[i]!)),
+    // Served per unit of speed, and with membership per ms a pod listened there: slots that
+    // held pods for part of the run are not "imbalanced" for it.
+    imbalance:
+      occupancy === undefined
+        ? spread(perInstance.map((served, i) => served / t.speed[i]!))
+        : spread(perInstance.flatMap((served, i) => (occupancy[i]! > 0 ? [served / t.speed[i]! / occupancy[i]!] : []))),
     perInstance,
-    utilisation: servers > 0 ? t.work.reduce((a, b) => a + b, 0) / (n * servers) : NaN,
+    utilisation: totalCapacity > 0 ? t.work.reduce((a, b) => a + b, 0) / totalCapacity : NaN,
     perInstanceUtilisation,
     faultyInstances: f.faultyInstances,
     detection: hasDetector(scenario) ? f.detection : { ...f.detection, missed: NaN },

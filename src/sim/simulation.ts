@@ -301,9 +301,10 @@ export class Simulation {
     const membership = this.membership;
     // With membership, per-instance counts are per slot, over the slots some pod occupied.
     const used = membership === null ? instances.served.length : membership.slotsUsed;
+    const traffic = ledger.trafficCounters(instances.served.subarray(0, used), instances.speed.subarray(0, used), instances.work.subarray(0, used), now);
     const metrics = replicationMetrics(
       this.scenario,
-      ledger.trafficCounters(instances.served.subarray(0, used), instances.speed.subarray(0, used), instances.work.subarray(0, used), now),
+      membership === null ? traffic : { ...traffic, occupancy: membership.occupancy(this.scenario.duration ?? traffic.lastArrival, used) },
       {
         faultyInstances: this.tracker.faultyInstances(),
         recovered: ledger.recovered,

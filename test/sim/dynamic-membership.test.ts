@@ -167,3 +167,21 @@ describe('membership beside faults and in the time series', () => {
     for (const row of timeseries) expect(row.unhealthy).toBeLessThanOrEqual(3 + 1 + 3);
   });
 });
+
+describe('utilisation and imbalance with pods that come and go', () => {
+  it('measure each slot over the time a pod listened there, not over the whole run', () => {
+    // Three rollouts move the pods between slots: over the whole run each slot is idle for a
+    // part of it, which made round robin look imbalanced (CoV 0.5) and the busiest slot less
+    // busy than the mean. Per listening time, round robin's equal split shows as one.
+    const scenario = rolling({});
+    const { metrics } = simulateReplicationDetailed(scenario, 0, scenario.balancer);
+    const rho = metrics.perInstanceUtilisation.filter((x) => Number.isFinite(x));
+    expect(rho.length).toBeGreaterThan(3);
+    // λ·E[S]/(pods·c) = 300 · 5 ms / (3 · 4) = 0.125 over the pods serving at any time.
+    expect(metrics.utilisation).toBeGreaterThan(0.1);
+    expect(metrics.utilisation).toBeLessThan(0.15);
+    expect(Math.max(...rho)).toBeGreaterThanOrEqual(metrics.utilisation);
+    // Round robin over 3–4 pods and 2 clients: served per listening ms within a few percent.
+    expect(metrics.imbalance.cov).toBeLessThan(0.15);
+  });
+});
