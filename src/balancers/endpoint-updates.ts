@@ -2,9 +2,10 @@
  * The default adapter of the Balancer contract's incremental path: drives any balancer with
  * `setEndpoints` and `updateEndpoints` calls, whether or not it implements `updateEndpoints`.
  *
- * A balancer with its own `updateEndpoints` (the Envoy family: round_robin, random,
- * least_request, weighted_round_robin) receives the update as it is. For any other (plug-ins,
- * the remaining built-ins) the adapter keeps the set in ascending id order and calls
+ * A balancer with its own `updateEndpoints` (the kinds `updatesIncrementally` in registry.ts
+ * lists: the Envoy family, peak_ewma, the Finagle kinds, haproxy_first/leastconn, jsq, jiq)
+ * receives the update as it is. For any other (plug-ins; ring_hash, maglev and gRPC WRR, which
+ * rebuild per change as upstream does; haproxy_random and the NGINX kinds) the adapter keeps the set in ascending id order and calls
  * `setEndpoints` with a fresh copy of it, which is the contract's definition of the update:
  * one O(n) rebuild per update, as before the incremental path existed.
  *
